@@ -1,0 +1,1 @@
+namespace Visage; public static class Placeholder {}
