@@ -1,1 +1,0 @@
-namespace Visage; public static class Placeholder {}
