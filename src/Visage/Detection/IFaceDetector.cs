@@ -1,0 +1,9 @@
+using OpenCvSharp;
+
+namespace Visage.Detection;
+
+/// <summary>Finds faces in an 8-bit BGR image.</summary>
+public interface IFaceDetector : IDisposable
+{
+    IReadOnlyList<DetectedFace> Detect(Mat bgrImage);
+}

@@ -1,0 +1,7 @@
+using Visage.Detection;
+using Visage.Landmarks;
+
+namespace Visage.Recognition;
+
+/// <summary>A face found in an image: where it is, how sure the detector was, its landmarks and encoding.</summary>
+public sealed record Face(FaceBox Box, float Score, FaceLandmarks Landmarks, float[] Embedding);

@@ -1,0 +1,46 @@
+namespace Visage.Recognition;
+
+/// <summary>
+/// Reads LFW pair files: a header line, then "Name i j" (same person) or "Name1 i Name2 j" (different),
+/// tab-separated. Image i of Name is <c>Name/Name_000i.jpg</c> under the images folder.
+/// </summary>
+public static class LfwPairs
+{
+    public static IReadOnlyList<ImagePair> Read(string pairsFile, string imagesFolder)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(pairsFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VisageException($"{pairsFile}: cannot read pairs file ({e.Message})");
+        }
+
+        var pairs = new List<ImagePair>();
+        for (var n = 1; n < lines.Length; n++)
+        {
+            var fields = lines[n].Split('\t', ' ', StringSplitOptions.RemoveEmptyEntries);
+            switch (fields.Length)
+            {
+                case 0:
+                    continue;
+                case 3:
+                    pairs.Add(new ImagePair(ImagePath(imagesFolder, fields[0], fields[1]),
+                        ImagePath(imagesFolder, fields[0], fields[2]), true));
+                    break;
+                case 4:
+                    pairs.Add(new ImagePair(ImagePath(imagesFolder, fields[0], fields[1]),
+                        ImagePath(imagesFolder, fields[2], fields[3]), false));
+                    break;
+                default:
+                    throw new VisageException($"{pairsFile}: line {n + 1} is not an LFW pair: '{lines[n]}'");
+            }
+        }
+        return pairs;
+    }
+
+    public static string ImagePath(string imagesFolder, string name, string index) =>
+        Path.Combine(imagesFolder, name, $"{name}_{int.Parse(index):D4}.jpg");
+}
