@@ -75,7 +75,7 @@ public static class ImageReader
         {
             // Unchanged: keep depth, channels and alpha, and leave orientation to us.
             pixels = Cv2.ImDecode(bytes, ImreadModes.Unchanged | ImreadModes.IgnoreOrientation);
-            if (pixels is null || pixels.Empty())
+            if (pixels.Empty())
                 throw new VisageException($"{source}: not an image (the {FormatName(header.Format)} data could not be decoded)");
             if (header.Size is null)
                 CheckLimit(source, pixels.Width, pixels.Height, limits);
@@ -120,15 +120,15 @@ public static class ImageReader
         var pixels = (long)width * height;
         if (pixels > limits.MaxPixels)
             throw new VisageException(
-                $"{source}: image is {width}x{height} = {Megapixels(pixels)} megapixels, " +
-                $"over the {Megapixels(limits.MaxPixels)} megapixel limit");
+                $"{source}: image is {width}x{height} = {Megapixels(pixels, "0.0")} megapixels, " +
+                $"over the {Megapixels(limits.MaxPixels, "0.######")} megapixel limit");
     }
 
-    private static string Megapixels(long pixels)
+    /// <summary>Megapixels in <paramref name="format"/>, with more decimals where that would show 0.0.</summary>
+    private static string Megapixels(long pixels, string format)
     {
         var mp = pixels / 1_000_000.0;
-        var format = mp >= 0.1 ? "0.0" : "0.######";
-        return mp.ToString(format, CultureInfo.InvariantCulture);
+        return mp.ToString(mp >= 0.1 ? format : "0.######", CultureInfo.InvariantCulture);
     }
 
     private static string FormatName(ImageFormat format) => format switch
