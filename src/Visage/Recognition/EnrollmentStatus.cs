@@ -1,0 +1,10 @@
+namespace Visage.Recognition;
+
+public enum EnrollmentStatus
+{
+    Enrolled,
+    AlreadyEnrolled,
+    NoFace,
+    SeveralFaces,
+    Failed,
+}
