@@ -16,6 +16,10 @@ namespace Visage.Recognition;
 public sealed class FacePipeline(IFaceDetector detector, ILandmarker landmarker, IFaceEmbedder embedder)
     : IDisposable
 {
+    public IFaceDetector Detector => detector;
+    public ILandmarker Landmarker => landmarker;
+    public IFaceEmbedder Embedder => embedder;
+
     public string ModelId => embedder.ModelId;
     public int Dimensions => embedder.Dimensions;
 

