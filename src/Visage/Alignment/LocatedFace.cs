@@ -3,5 +3,8 @@ using Visage.Landmarks;
 
 namespace Visage.Alignment;
 
-/// <summary>A detected face together with its landmarks: all an embedder needs to crop and align it.</summary>
-public sealed record LocatedFace(FaceBox Box, float Score, FaceLandmarks Landmarks);
+/// <summary>
+/// A detected face together with its landmarks: all an embedder needs to crop and align it. Landmarks are
+/// null when the embedder does not align (the seed's network takes the detector's box as it is).
+/// </summary>
+public sealed record LocatedFace(FaceBox Box, float Score, FaceLandmarks? Landmarks);

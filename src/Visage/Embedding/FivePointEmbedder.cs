@@ -10,10 +10,13 @@ public sealed class FivePointEmbedder(string modelId, EmbeddingNetwork network, 
 {
     public string ModelId { get; } = modelId;
     public int Dimensions => network.Spec.EmbeddingSize;
+    public bool UsesLandmarks => true;
 
     public IReadOnlyList<float[]> Embed(Mat bgrImage, IReadOnlyList<LocatedFace> faces)
     {
-        var crops = faces.Select(f => FaceAligner.Align(bgrImage, f.Landmarks.FivePoints(), template)).ToList();
+        var crops = faces.Select(f => FaceAligner.Align(bgrImage,
+            (f.Landmarks ?? throw new ArgumentException("this embedder aligns faces by their landmarks")).FivePoints(),
+            template)).ToList();
         try
         {
             return network.Run(crops);

@@ -14,5 +14,8 @@ public interface IFaceEmbedder : IDisposable
 
     int Dimensions { get; }
 
+    /// <summary>Whether <see cref="Embed"/> needs each face's landmarks (to align it).</summary>
+    bool UsesLandmarks { get; }
+
     IReadOnlyList<float[]> Embed(Mat bgrImage, IReadOnlyList<LocatedFace> faces);
 }

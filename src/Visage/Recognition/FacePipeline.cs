@@ -13,43 +13,73 @@ namespace Visage.Recognition;
 /// Its networks are loaded once and reused; all faces of an image are embedded in one run.
 /// Not thread-safe: give each thread its own pipeline.
 /// </summary>
-public sealed class FacePipeline(IFaceDetector detector, ILandmarker landmarker, IFaceEmbedder embedder)
-    : IDisposable
+public sealed class FacePipeline(
+    IFaceDetector detector,
+    ILandmarker? landmarker,
+    IFaceEmbedder embedder,
+    float defaultThreshold) : IDisposable
 {
     public IFaceDetector Detector => detector;
-    public ILandmarker Landmarker => landmarker;
+    public ILandmarker? Landmarker => landmarker;
     public IFaceEmbedder Embedder => embedder;
 
     public string ModelId => embedder.ModelId;
     public int Dimensions => embedder.Dimensions;
 
-    /// <summary>Fetches the pack if needed and loads its networks.</summary>
-    public static async Task<FacePipeline> LoadAsync(ModelPack pack, ModelStore store,
+    /// <summary>The threshold of the model: a pack's calibrated one, or the seed's 0.52.</summary>
+    public float DefaultThreshold => defaultThreshold;
+
+    /// <summary>Loads the default pack with its own detector.</summary>
+    public static Task<FacePipeline> LoadAsync(ModelPack pack, ModelStore store, PipelineOptions? options = null,
+        IProgress<FetchProgress>? progress = null, CancellationToken ct = default) =>
+        LoadAsync(new ModelChoice.Pack(pack), store, options, progress, ct);
+
+    /// <summary>Fetches what is needed and loads the networks.</summary>
+    public static async Task<FacePipeline> LoadAsync(ModelChoice model, ModelStore store,
         PipelineOptions? options = null, IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
     {
         options ??= new PipelineOptions();
-        await store.EnsureAsync(pack, progress, ct);
+        // Every loaded pipeline needs the default pack: its detector, or its landmarks and embedder.
+        var pack = model is ModelChoice.Pack chosen ? chosen.Value : ModelCatalog.Default;
+        if (model is ModelChoice.Pack || options.Detector == DetectorKind.Pack)
+            await store.EnsureAsync(pack, progress, ct);
         var session = new SessionOptions { InterOpNumThreads = 1 };
         if (options.IntraOpThreads is { } threads) session.IntraOpNumThreads = threads;
 
-        IFaceDetector? loadedDetector = null;
-        ILandmarker? loadedLandmarker = null;
+        var owned = new List<IDisposable>();
         try
         {
-            loadedDetector = new UltraFaceDetector(store.FilePath(pack, pack.DetectorFile),
-                options.DetectionThreshold, options.NmsIouThreshold, session);
-            loadedLandmarker = new Landmark68Model(store.FilePath(pack, pack.LandmarkFile), session);
-            var network = new EmbeddingNetwork(store.FilePath(pack, pack.Embedder.File), pack.Embedder, session);
-            var loadedEmbedder = new FivePointEmbedder(pack.Id, network, AlignmentTemplate.ArcFace112);
-            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder);
+            IFaceDetector loadedDetector = options.Detector == DetectorKind.Haar
+                ? new HaarFaceDetector()
+                : new UltraFaceDetector(store.FilePath(pack, pack.DetectorFile), options.DetectionThreshold,
+                    options.NmsIouThreshold, session);
+            owned.Add(loadedDetector);
+
+            switch (model)
+            {
+                case ModelChoice.Seed seed:
+                {
+                    var seedEmbedder = new SeedEmbedder(seed.WeightsFolder, session);
+                    return new FacePipeline(loadedDetector, null, seedEmbedder, ModelChoice.SeedThreshold);
+                }
+                default:
+                {
+                    var loadedLandmarker = new Landmark68Model(store.FilePath(pack, pack.LandmarkFile), session);
+                    owned.Add(loadedLandmarker);
+                    var network = new EmbeddingNetwork(store.FilePath(pack, pack.Embedder.File), pack.Embedder, session);
+                    var loadedEmbedder = new FivePointEmbedder(pack.Id, network, AlignmentTemplate.ArcFace112);
+                    return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold);
+                }
+            }
         }
-        catch (OnnxRuntimeException e)
+        catch (Exception e)
         {
-            loadedDetector?.Dispose();
-            loadedLandmarker?.Dispose();
-            throw new VisageException(
-                $"model pack '{pack.Id}' in {store.PackFolder(pack)} could not be loaded ({e.Message.Split('\n')[0]}); " +
-                "delete that folder and run 'visage models fetch'", e);
+            foreach (var resource in owned) resource.Dispose();
+            if (e is OnnxRuntimeException)
+                throw new VisageException(
+                    $"model pack '{pack.Id}' in {store.PackFolder(pack)} could not be loaded ({e.Message.Split('\n')[0]}); " +
+                    "delete that folder and run 'visage models fetch'", e);
+            throw;
         }
     }
 
@@ -62,16 +92,23 @@ public sealed class FacePipeline(IFaceDetector detector, ILandmarker landmarker,
     public IReadOnlyList<Face> Analyze(Mat bgrImage, IReadOnlyList<DetectedFace> faces)
     {
         if (faces.Count == 0) return [];
-        var landmarks = landmarker.Locate(bgrImage, faces.Select(f => f.Box).ToList());
+        IReadOnlyList<FaceLandmarks?> landmarks = embedder.UsesLandmarks
+            ? (landmarker ?? throw new InvalidOperationException($"embedder {ModelId} needs a landmarker"))
+                .Locate(bgrImage, faces.Select(f => f.Box).ToList())
+            : new FaceLandmarks?[faces.Count];
         var located = faces.Select((f, i) => new LocatedFace(f.Box, f.Score, landmarks[i])).ToList();
         var embeddings = embedder.Embed(bgrImage, located);
         return located.Select((f, i) => new Face(f.Box, f.Score, f.Landmarks, embeddings[i])).ToList();
     }
 
+    /// <summary>The whole image as one face, without detection (the seed's img_path_to_encoding).</summary>
+    public Face AnalyzeWholeImage(Mat bgrImage) =>
+        Analyze(bgrImage, [new DetectedFace(new FaceBox(0, 0, bgrImage.Width, bgrImage.Height), 1f)])[0];
+
     public void Dispose()
     {
         detector.Dispose();
-        landmarker.Dispose();
+        landmarker?.Dispose();
         embedder.Dispose();
     }
 }

@@ -21,26 +21,30 @@ public static class LfwPairs
         var pairs = new List<ImagePair>();
         for (var n = 1; n < lines.Length; n++)
         {
-            var fields = lines[n].Split('\t', ' ', StringSplitOptions.RemoveEmptyEntries);
+            var fields = lines[n].Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
             switch (fields.Length)
             {
                 case 0:
                     continue;
                 case 3:
-                    pairs.Add(new ImagePair(ImagePath(imagesFolder, fields[0], fields[1]),
-                        ImagePath(imagesFolder, fields[0], fields[2]), true));
+                    pairs.Add(new ImagePair(ImagePath(imagesFolder, fields[0], Index(fields[1], n)),
+                        ImagePath(imagesFolder, fields[0], Index(fields[2], n)), true));
                     break;
                 case 4:
-                    pairs.Add(new ImagePair(ImagePath(imagesFolder, fields[0], fields[1]),
-                        ImagePath(imagesFolder, fields[2], fields[3]), false));
+                    pairs.Add(new ImagePair(ImagePath(imagesFolder, fields[0], Index(fields[1], n)),
+                        ImagePath(imagesFolder, fields[2], Index(fields[3], n)), false));
                     break;
                 default:
                     throw new VisageException($"{pairsFile}: line {n + 1} is not an LFW pair: '{lines[n]}'");
             }
         }
         return pairs;
+
+        int Index(string field, int n) => int.TryParse(field, out var index) && index > 0
+            ? index
+            : throw new VisageException($"{pairsFile}: line {n + 1}: '{field}' is not an image number");
     }
 
-    public static string ImagePath(string imagesFolder, string name, string index) =>
-        Path.Combine(imagesFolder, name, $"{name}_{int.Parse(index):D4}.jpg");
+    public static string ImagePath(string imagesFolder, string name, int index) =>
+        Path.Combine(imagesFolder, name, $"{name}_{index:D4}.jpg");
 }

@@ -17,7 +17,7 @@ public static class ThresholdSelection
         // Threshold below every distance: all called different.
         var correct = totalDifferent;
         var best = correct;
-        var bestThreshold = sorted[0].Distance / 2;
+        var bestThreshold = MathF.BitDecrement(sorted[0].Distance);
         for (var i = 0; i < sorted.Length; i++)
         {
             correct += sorted[i].SamePerson ? 1 : -1;
@@ -25,10 +25,17 @@ public static class ThresholdSelection
             if (correct <= best) continue;
             best = correct;
             bestThreshold = i + 1 < sorted.Length
-                ? (sorted[i].Distance + sorted[i + 1].Distance) / 2
+                ? Midway(sorted[i].Distance, sorted[i + 1].Distance)
                 : sorted[i].Distance;
         }
         return new ThresholdChoice(bestThreshold, (double)best / sorted.Length, sorted.Length);
+    }
+
+    /// <summary>Halfway between two distances, but always below the upper one (floats round).</summary>
+    private static float Midway(float lower, float upper)
+    {
+        var middle = lower + (upper - lower) / 2;
+        return middle < upper ? middle : lower;
     }
 
     public static double Accuracy(IEnumerable<LabelledDistance> pairs, float threshold)

@@ -1,0 +1,211 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using Onnx;
+
+namespace Visage.Models.Onnx;
+
+/// <summary>
+/// Builds an ONNX graph of the layers face networks are made of (convolution, batch normalisation,
+/// activation, padding, pooling, concatenation, dense, normalisation) from weights held in memory, so
+/// networks published in other formats can run on ONNX Runtime. Tensors are float32, channels first,
+/// with a free batch dimension. Each method adds one step and returns the name of its output.
+/// </summary>
+public sealed class OnnxGraphBuilder
+{
+    private const int Opset = 13;
+    private readonly GraphProto _graph;
+    private int _counter;
+
+    public OnnxGraphBuilder(string graphName)
+    {
+        _graph = new GraphProto { Name = graphName };
+    }
+
+    /// <summary>Number of weights stored in the graph so far.</summary>
+    public long ParameterCount { get; private set; }
+
+    /// <summary>A float input of shape [batch, dims...].</summary>
+    public string Input(string name, params long[] dims)
+    {
+        _graph.Input.Add(ValueInfo(name, dims));
+        return name;
+    }
+
+    /// <summary>Declares a graph output; <paramref name="dims"/> (after the batch) may be omitted for intermediates.</summary>
+    public void Output(string tensor, params long[] dims) => _graph.Output.Add(ValueInfo(tensor, dims));
+
+    public string Weights(string name, ReadOnlySpan<float> values, params long[] dims)
+    {
+        var expected = dims.Aggregate(1L, (a, b) => a * b);
+        if (expected != values.Length)
+            throw new ArgumentException($"{name}: {values.Length} values for shape [{string.Join(",", dims)}]");
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
+        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
+        _graph.Initializer.Add(tensor);
+        ParameterCount += values.Length;
+        return name;
+    }
+
+    private string Int64s(string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    /// <summary>A 2-D convolution without implicit padding; weights are [out, in, kh, kw].</summary>
+    public string Conv(string x, string name, float[] weights, float[] bias, int outChannels, int inChannels,
+        int kernelHeight, int kernelWidth, int stride = 1)
+    {
+        var w = Weights($"{name}.weight", weights, outChannels, inChannels, kernelHeight, kernelWidth);
+        var b = Weights($"{name}.bias", bias, outChannels);
+        return Node("Conv", name, [x, w, b],
+            Ints("kernel_shape", kernelHeight, kernelWidth),
+            Ints("strides", stride, stride),
+            Ints("pads", 0, 0, 0, 0));
+    }
+
+    /// <summary>
+    /// A convolution followed by inference-mode batch normalisation, folded into one convolution:
+    /// w' = w * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta, exact up to rounding.
+    /// </summary>
+    public string ConvBatchNorm(string x, string name, float[] weights, float[] bias, int outChannels,
+        int inChannels, int kernelHeight, int kernelWidth, BatchNormWeights norm, int stride = 1)
+    {
+        if (norm.Gamma.Length != outChannels)
+            throw new ArgumentException($"{name}: batch norm of {norm.Gamma.Length} channels after {outChannels}");
+        var perOut = inChannels * kernelHeight * kernelWidth;
+        var foldedWeights = new float[weights.Length];
+        var foldedBias = new float[outChannels];
+        for (var o = 0; o < outChannels; o++)
+        {
+            var factor = norm.Gamma[o] / Math.Sqrt(norm.Variance[o] + norm.Epsilon);
+            for (var i = 0; i < perOut; i++)
+                foldedWeights[o * perOut + i] = (float)(weights[o * perOut + i] * factor);
+            foldedBias[o] = (float)((bias[o] - norm.Mean[o]) * factor + norm.Beta[o]);
+        }
+        var node = Conv(x, name, foldedWeights, foldedBias, outChannels, inChannels, kernelHeight, kernelWidth, stride);
+        // The stored model holds the folded tensors, but the count is of the network as published.
+        ParameterCount += 4L * outChannels;
+        return node;
+    }
+
+    public string BatchNorm(string x, string name, BatchNormWeights norm)
+    {
+        var channels = norm.Gamma.Length;
+        var inputs = new[]
+        {
+            x,
+            Weights($"{name}.gamma", norm.Gamma, channels),
+            Weights($"{name}.beta", norm.Beta, channels),
+            Weights($"{name}.mean", norm.Mean, channels),
+            Weights($"{name}.var", norm.Variance, channels),
+        };
+        return Node("BatchNormalization", name, inputs, Float("epsilon", norm.Epsilon));
+    }
+
+    public string Relu(string x) => Node("Relu", null, [x]);
+
+    /// <summary>Zero padding of the two spatial axes.</summary>
+    public string ZeroPad(string x, int top, int left, int bottom, int right)
+    {
+        if (top == 0 && left == 0 && bottom == 0 && right == 0) return x;
+        var pads = Int64s(NextName("pads"), 0, 0, top, left, 0, 0, bottom, right);
+        return Node("Pad", null, [x, pads]);
+    }
+
+    public string ZeroPad(string x, int all) => ZeroPad(x, all, all, all, all);
+
+    public string MaxPool(string x, int kernel, int stride) =>
+        Node("MaxPool", null, [x], Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride));
+
+    public string AveragePool(string x, int kernel, int stride) =>
+        Node("AveragePool", null, [x], Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride));
+
+    public string Concat(params string[] xs) => Node("Concat", null, xs, Int("axis", 1));
+
+    public string Flatten(string x) => Node("Flatten", null, [x], Int("axis", 1));
+
+    /// <summary>A fully connected layer; weights are [out, in] row-major.</summary>
+    public string Dense(string x, string name, float[] weights, float[] bias, int outputs, int inputs)
+    {
+        var w = Weights($"{name}.weight", weights, outputs, inputs);
+        var b = Weights($"{name}.bias", bias, outputs);
+        return Node("Gemm", name, [x, w, b], Int("transB", 1));
+    }
+
+    /// <summary>Scales each row to unit Euclidean length.</summary>
+    public string L2Normalize(string x) => Node("LpNormalization", null, [x], Int("axis", 1), Int("p", 2));
+
+    /// <summary>Renames a tensor (an Identity node), for naming graph outputs.</summary>
+    public string Name(string x, string name) => Node("Identity", null, [x], output: name);
+
+    public byte[] Build()
+    {
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "Visage",
+            Graph = _graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return model.ToByteArray();
+    }
+
+    private string Node(string op, string? name, IEnumerable<string> inputs, params AttributeProto[] attributes) =>
+        Node(op, name, inputs, null, attributes);
+
+    private string Node(string op, string? name, IEnumerable<string> inputs, string? output,
+        params AttributeProto[] attributes)
+    {
+        var nodeName = name ?? NextName(op.ToLowerInvariant());
+        output ??= $"{nodeName}:out";
+        var node = new NodeProto { OpType = op, Name = nodeName };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
+        return output;
+    }
+
+    private string NextName(string prefix) => $"{prefix}_{++_counter}";
+
+    private static ValueInfoProto ValueInfo(string name, long[] dims)
+    {
+        if (dims.Length == 0)
+        {
+            return new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+            };
+        }
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        foreach (var d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape },
+            },
+        };
+    }
+
+    private static AttributeProto Ints(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
+
+    private static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    private static AttributeProto Float(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+}
