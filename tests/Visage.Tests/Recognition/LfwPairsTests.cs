@@ -93,7 +93,7 @@ public sealed class LfwPairsTests : IDisposable
     [Fact]
     public void ImagePath_pads_the_index_to_four_digits()
     {
-        Assert.Equal(Path.Combine("lfw", "Al_Gore", "Al_Gore_0007.jpg"), LfwPairs.ImagePath("lfw", "Al_Gore", "7"));
-        Assert.Equal(Path.Combine("lfw", "Al_Gore", "Al_Gore_0007.jpg"), LfwPairs.ImagePath("lfw", "Al_Gore", "0007"));
+        Assert.Equal(Path.Combine("lfw", "Al_Gore", "Al_Gore_0007.jpg"), LfwPairs.ImagePath("lfw", "Al_Gore", 7));
+        Assert.Equal(Path.Combine("lfw", "Al_Gore", "Al_Gore_0007.jpg"), LfwPairs.ImagePath("lfw", "Al_Gore", 0007));
     }
 }
