@@ -59,14 +59,19 @@ internal sealed class CliRun
 
     public void Info(string message) => Err.MarkupLineInterpolated($"[grey]{message}[/]");
 
-    /// <summary>Loads the pipeline, fetching its pack first (with a progress line) when it is not installed.</summary>
-    public async Task<(FacePipeline Pipeline, ModelPack Pack)> LoadPipelineAsync(CancellationToken ct)
+    /// <summary>
+    /// Loads the pipeline the options choose, fetching the pack first (with a progress line) when it is
+    /// not installed.
+    /// </summary>
+    public async Task<FacePipeline> LoadPipelineAsync(CancellationToken ct)
     {
-        var pack = ModelCatalog.Default;
+        var model = CommonOptions.ModelChoice(Result);
+        var options = CommonOptions.PipelineOptions(Result);
+        var pack = model is ModelChoice.Pack chosen ? chosen.Value : ModelCatalog.Default;
         var store = new ModelStore(Home);
-        if (!store.IsInstalled(pack))
+        if (!store.IsInstalled(pack) && (model is ModelChoice.Pack || options.Detector == Detection.DetectorKind.Pack))
             await FetchAsync(store, pack, ct);
-        return (await FacePipeline.LoadAsync(pack, store, ct: ct), pack);
+        return await FacePipeline.LoadAsync(model, store, options, ct: ct);
     }
 
     public async Task FetchAsync(ModelStore store, ModelPack pack, CancellationToken ct)

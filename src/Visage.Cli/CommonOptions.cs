@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Visage.Detection;
 using Visage.Imaging;
+using Visage.Models;
+using Visage.Recognition;
 
 namespace Visage.Cli;
 
@@ -29,7 +32,32 @@ internal static class CommonOptions
         Description = "Largest distance that still counts as the same person (default: the model pack's)",
     };
 
-    public static IEnumerable<Option> Global => [MaxMegapixels];
+    public static readonly Option<string> Model = new("--model")
+    {
+        Description = "Embedding model: a pack id (see 'visage models list') or seed:PATH for the seed article's FaceNet weights folder",
+        DefaultValueFactory = _ => ModelCatalog.Default.Id,
+        Recursive = true,
+    };
+
+    public static readonly Option<string> Detector = new("--detector")
+    {
+        Description = "Face detector: 'pack' (the model pack's own, UltraFace) or 'haar' (the seed's Haar cascade)",
+        DefaultValueFactory = _ => "pack",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> Global => [Model, Detector, MaxMegapixels];
+
+    public static ModelChoice ModelChoice(ParseResult result) =>
+        Recognition.ModelChoice.Parse(result.GetValue(Model) ?? ModelCatalog.Default.Id);
+
+    public static PipelineOptions PipelineOptions(ParseResult result) =>
+        new(Detector: result.GetValue(Detector)?.ToLowerInvariant() switch
+        {
+            "pack" or "ultraface" or null => DetectorKind.Pack,
+            "haar" => DetectorKind.Haar,
+            var other => throw new VisageException($"--detector: unknown detector '{other}' (use 'pack' or 'haar')"),
+        });
 
     public static ImageLimits Limits(ParseResult result)
     {

@@ -33,7 +33,7 @@ internal static class EnrollCommand
             var limits = CommonOptions.Limits(result);
             var db = result.GetValue(CommonOptions.Db)!;
 
-            var (pipeline, _) = await run.LoadPipelineAsync(ct);
+            var pipeline = await run.LoadPipelineAsync(ct);
             using var _pipeline = pipeline;
             using var gallery = await SqliteGallery.OpenAsync(db, pipeline.ModelId, pipeline.Dimensions,
                 GalleryOpenMode.CreateIfMissing, ct);

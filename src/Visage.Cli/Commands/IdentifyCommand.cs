@@ -31,9 +31,9 @@ internal static class IdentifyCommand
             var path = result.GetValue(photo)!;
             var limits = CommonOptions.Limits(result);
             using var image = await ImageReader.ReadAsync(path, limits, ct);
-            var (pipeline, pack) = await run.LoadPipelineAsync(ct);
+            var pipeline = await run.LoadPipelineAsync(ct);
             using var _pipeline = pipeline;
-            var threshold = CommonOptions.ThresholdOrDefault(result, pack.DefaultThreshold);
+            var threshold = CommonOptions.ThresholdOrDefault(result, pipeline.DefaultThreshold);
 
             using var gallery = await OpenGalleryAsync(run, pipeline, limits, result.GetValue(known),
                 result.GetValue(CommonOptions.Db)!, ct);

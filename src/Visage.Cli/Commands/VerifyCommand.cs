@@ -20,9 +20,9 @@ internal static class VerifyCommand
             var result = run.Result;
             var limits = CommonOptions.Limits(result);
             var (pathA, pathB) = (result.GetValue(first)!, result.GetValue(second)!);
-            var (pipeline, pack) = await run.LoadPipelineAsync(ct);
+            var pipeline = await run.LoadPipelineAsync(ct);
             using var _pipeline = pipeline;
-            var threshold = CommonOptions.ThresholdOrDefault(result, pack.DefaultThreshold);
+            var threshold = CommonOptions.ThresholdOrDefault(result, pipeline.DefaultThreshold);
 
             var faceA = await OneFaceAsync(run, pipeline, pathA, limits, ct);
             var faceB = await OneFaceAsync(run, pipeline, pathB, limits, ct);
