@@ -94,5 +94,26 @@ internal sealed class CliRun
         return await Err.Status().StartAsync(text, context => work(step => context.Status(Markup.Escape(step))));
     }
 
+    /// <summary>Runs work with a progress bar on a terminal, and silently elsewhere.</summary>
+    public async Task<T> WithProgressAsync<T>(string description, Func<IProgress<(int Done, int Total)>, Task<T>> work)
+    {
+        if (!Err.Profile.Capabilities.Interactive)
+            return await work(new Progress<(int, int)>());
+        T result = default!;
+        await Err.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(description), maxValue: 1);
+                result = await work(new Progress<(int Done, int Total)>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
     public void WriteJson<T>(T value) => Console.Out.WriteLine(JsonOutput.Serialize(value));
 }

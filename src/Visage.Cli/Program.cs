@@ -14,6 +14,7 @@ root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(IdentifyCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

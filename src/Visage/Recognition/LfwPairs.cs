@@ -45,6 +45,20 @@ public static class LfwPairs
             : throw new VisageException($"{pairsFile}: line {n + 1}: '{field}' is not an image number");
     }
 
+    /// <summary>The header of a pair file, which says how its pairs are grouped into sets.</summary>
+    public static Evaluation.PairFileLayout ReadLayout(string pairsFile)
+    {
+        try
+        {
+            using var reader = new StreamReader(pairsFile);
+            return Evaluation.PairFileLayout.Parse(reader.ReadLine() ?? "");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VisageException($"{pairsFile}: cannot read pairs file ({e.Message})");
+        }
+    }
+
     public static string ImagePath(string imagesFolder, string name, int index) =>
         Path.Combine(imagesFolder, name, $"{name}_{index:D4}.jpg");
 }

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using Spectre.Console;
+using Visage.Recognition.Evaluation;
+using Visage.Storage;
+
+namespace Visage.Cli.Commands;
+
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var pairs = new Option<string>("--pairs")
+        {
+            Description = "Pairs to measure on (LFW format: pairs.txt, pairsDevTest.txt)",
+            Required = true,
+        };
+        var images = new Option<string>("--images")
+        {
+            Description = "Folder of the pairs' images (NAME/NAME_0001.jpg)",
+            Required = true,
+        };
+        var train = new Option<string?>("--train")
+        {
+            Description = "Pairs to choose the threshold on (e.g. pairsDevTrain.txt); without it, cross-validate",
+        };
+        var folds = new Option<int>("--folds")
+        {
+            Description = "Folds of the cross-validation when there is no --train",
+            DefaultValueFactory = _ => 10,
+        };
+        var report = new Option<string?>("--report")
+        {
+            Description = "Folder for report.json, roc.png and distances.png",
+        };
+        var command = new Command("evaluate", "Measure accuracy on labelled pairs with the LFW protocol")
+        {
+            pairs, images, train, folds, report, CommonOptions.Json,
+        };
+        command.SetAction(CliRun.Action(async (run, ct) =>
+        {
+            var result = run.Result;
+            var request = new EvaluationRequest(result.GetValue(pairs)!, result.GetValue(images)!,
+                result.GetValue(train), result.GetValue(folds));
+            if (!Directory.Exists(request.ImagesFolder))
+                throw new VisageException($"{request.ImagesFolder}: no such folder of images");
+            foreach (var file in new[] { request.PairsFile, request.TrainFile })
+                if (file is not null && !File.Exists(file))
+                    throw new VisageException($"{file}: no such pairs file");
+            if (request.TrainFile is null && request.Folds < 2)
+                throw new VisageException($"--folds: needs at least 2, not {request.Folds}");
+            var reportFolder = result.GetValue(report);
+
+            using var pipeline = await run.LoadPipelineAsync(ct);
+            using var cache = EmbeddingCache.Open(Path.Combine(run.Home.Root, "encodings.db"));
+            var evaluation = new PairEvaluation(new SubjectEncoder(pipeline, cache, CommonOptions.Limits(result)),
+                pipeline.ModelId);
+            var outcome = await run.WithProgressAsync("encoding images",
+                progress => Task.Run(() => evaluation.Run(request, progress, ct), ct));
+
+            if (reportFolder is not null) WriteReport(reportFolder, outcome);
+            if (run.Json)
+                run.WriteJson(outcome with { Distances = [], Roc = [] });
+            else
+                Print(run, outcome, reportFolder);
+            return CliRun.Success;
+        }));
+        return command;
+    }
+
+    private static void WriteReport(string folder, EvaluationReport report)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "report.json"), JsonOutput.Serialize(report));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VisageException($"{folder}: cannot write the report ({e.Message})");
+        }
+        DistancePlots.WriteRoc(Path.Combine(folder, "roc.png"), report.Roc,
+            $"{report.Model} on {Path.GetFileName(report.PairsFile)}: ROC (AUC {report.AreaUnderCurve:0.0000})");
+        DistancePlots.WriteDistributions(Path.Combine(folder, "distances.png"), report.Distances, report.Threshold,
+            $"{report.Model} on {Path.GetFileName(report.PairsFile)}: distances");
+    }
+
+    private static void Print(CliRun run, EvaluationReport report, string? folder)
+    {
+        var table = new Table().AddColumns("measure", "value");
+        table.AddRow("model", Markup.Escape(report.Model));
+        table.AddRow("pairs", Markup.Escape($"{report.Pairs} from {report.PairsFile} ({report.Images} images)"));
+        table.AddRow("protocol", Markup.Escape(report.Protocol + (report.TrainFile is null ? "" : $" ({report.TrainFile})")));
+        table.AddRow("accuracy", report.AccuracyStandardDeviation is { } sd
+            ? $"{report.Accuracy:P2} ± {sd:P2}"
+            : $"{report.Accuracy:P2}");
+        table.AddRow("threshold", $"{report.Threshold:0.####}" +
+                                  (report.TrainAccuracy is { } ta ? $" (training accuracy {ta:P2})" : " (best on all pairs)"));
+        foreach (var fold in report.Folds)
+            table.AddRow($"  fold {fold.Fold}", $"{fold.Accuracy:P2} at {fold.Threshold:0.####}");
+        table.AddRow("ROC AUC", $"{report.AreaUnderCurve:0.00000}");
+        table.AddRow("equal error rate", $"{report.EqualErrorRate:P2}");
+        foreach (var point in report.OperatingPoints)
+            table.AddRow($"TAR at FAR {point.TargetFalseAcceptRate:0.###}",
+                $"{point.TrueAcceptRate:P2} at threshold {point.Threshold:0.####} (FAR {point.FalseAcceptRate:P2})");
+        table.AddRow("no face found", report.CentralBoxFallbacks.Count == 0
+            ? "0 images"
+            : $"{report.CentralBoxFallbacks.Count} images: encoded the central 40% box instead");
+        run.Out.Write(table);
+        if (folder is not null)
+            run.Out.MarkupLineInterpolated($"report: {Path.Combine(folder, "report.json")}, roc.png, distances.png");
+    }
+}

@@ -1,0 +1,68 @@
+namespace Visage.Recognition.Evaluation;
+
+/// <summary>
+/// Measures a pipeline on labelled pairs, as the LFW protocol does: with a training file, the threshold is
+/// the best-accuracy one on its pairs and accuracy is measured on the test pairs; otherwise a k-fold
+/// cross-validation over the test pairs. Each distinct image is encoded once.
+/// </summary>
+public sealed class PairEvaluation(SubjectEncoder encoder, string modelId)
+{
+    public static readonly double[] ReportedFalseAcceptRates = [1e-3, 1e-2];
+
+    public EvaluationReport Run(EvaluationRequest request, IProgress<(int Done, int Total)>? progress = null,
+        CancellationToken ct = default)
+    {
+        var testPairs = LfwPairs.Read(request.PairsFile, request.ImagesFolder);
+        var trainPairs = request.TrainFile is null ? [] : LfwPairs.Read(request.TrainFile, request.ImagesFolder);
+        if (testPairs.Count == 0) throw new VisageException($"{request.PairsFile}: no pairs in it");
+        if (request.TrainFile is not null && trainPairs.Count == 0)
+            throw new VisageException($"{request.TrainFile}: no pairs in it");
+
+        var images = testPairs.Concat(trainPairs).SelectMany(p => new[] { p.First, p.Second })
+            .Distinct(StringComparer.Ordinal).ToList();
+        var encodings = new Dictionary<string, SubjectEncoding>(StringComparer.Ordinal);
+        for (var i = 0; i < images.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            encodings[images[i]] = encoder.Encode(images[i]);
+            progress?.Report((i + 1, images.Count));
+        }
+
+        LabelledDistance Distance(ImagePair p) =>
+            new(FaceDistance.Euclidean(encodings[p.First].Embedding, encodings[p.Second].Embedding), p.SamePerson);
+        var test = testPairs.Select(Distance).ToList();
+        var metrics = new VerificationMetrics(test);
+        var fallbacks = encodings.Values.Where(e => e.Source == SubjectSource.CentralBox)
+            .Select(e => e.Path).Order(StringComparer.Ordinal).ToList();
+
+        float threshold;
+        double accuracy;
+        double? deviation = null, trainAccuracy = null;
+        IReadOnlyList<FoldResult> folds = [];
+        string protocol;
+        if (request.TrainFile is not null)
+        {
+            var choice = ThresholdSelection.BestAccuracy(trainPairs.Select(Distance).ToList());
+            threshold = choice.Threshold;
+            trainAccuracy = choice.Accuracy;
+            accuracy = ThresholdSelection.Accuracy(test, threshold);
+            protocol = "threshold from training pairs";
+        }
+        else
+        {
+            var split = CrossValidation.Split(test, d => d.SamePerson, request.Folds, LfwPairs.ReadLayout(request.PairsFile));
+            folds = CrossValidation.Run(split);
+            (accuracy, var sd) = CrossValidation.Summarise(folds);
+            deviation = sd;
+            threshold = ThresholdSelection.BestAccuracy(test).Threshold;
+            protocol = $"{folds.Count}-fold cross-validation";
+        }
+
+        return new EvaluationReport(
+            modelId, request.PairsFile, request.TrainFile, protocol, test.Count, images.Count, fallbacks,
+            accuracy, deviation, threshold, trainAccuracy, folds,
+            metrics.AreaUnderCurve(), metrics.EqualErrorRate(),
+            ReportedFalseAcceptRates.Select(metrics.AtFalseAcceptRate).ToList(),
+            test, metrics.RocCurve());
+    }
+}
