@@ -19,9 +19,13 @@ internal static class EnrollCommand
         {
             Description = "In a photo with several faces, take the biggest instead of skipping the photo",
         };
+        var wholeImage = new Option<bool>("--whole-image")
+        {
+            Description = "Encode each photo whole, without detection (the seed's database of cropped faces)",
+        };
         var command = new Command("enroll", "Add the faces of known people to a gallery")
         {
-            paths, name, largest, CommonOptions.Db, CommonOptions.Json,
+            paths, name, largest, wholeImage, CommonOptions.Db, CommonOptions.Json,
         };
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
@@ -37,7 +41,7 @@ internal static class EnrollCommand
             using var _pipeline = pipeline;
             using var gallery = await SqliteGallery.OpenAsync(db, pipeline.ModelId, pipeline.Dimensions,
                 GalleryOpenMode.CreateIfMissing, ct);
-            var enroller = new Enroller(pipeline, limits);
+            var enroller = new Enroller(pipeline, limits) { WholeImage = result.GetValue(wholeImage) };
             var report = await EnrollWithProgressAsync(run, enroller, gallery, sources, result.GetValue(largest), ct);
 
             foreach (var outcome in report.Outcomes.Where(o => o.Status is not EnrollmentStatus.Enrolled))

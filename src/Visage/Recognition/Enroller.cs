@@ -10,6 +10,12 @@ namespace Visage.Recognition;
 /// </summary>
 public sealed class Enroller(FacePipeline pipeline, ImageLimits? limits = null)
 {
+    /// <summary>
+    /// Encode each photo whole, without detection, as the seed's database does (img_path_to_encoding):
+    /// for folders of tightly cropped faces.
+    /// </summary>
+    public bool WholeImage { get; init; }
+
     public async Task<EnrollmentReport> EnrollAsync(IGallery gallery, IReadOnlyList<EnrollmentSource> sources,
         bool largest = false, IProgress<EnrollmentProgress>? progress = null, CancellationToken ct = default)
     {
@@ -65,7 +71,7 @@ public sealed class Enroller(FacePipeline pipeline, ImageLimits? limits = null)
                 return (new EnrollmentOutcome(source, EnrollmentStatus.AlreadyEnrolled,
                     $"already enrolled as {enrolledAs}"), null);
 
-            var faces = pipeline.Analyze(image.Pixels);
+            var faces = WholeImage ? [pipeline.AnalyzeWholeImage(image.Pixels)] : pipeline.Analyze(image.Pixels);
             if (faces.Count == 0)
                 return (new EnrollmentOutcome(source, EnrollmentStatus.NoFace, $"{source.Path}: no face found"), null);
             if (faces.Count > 1 && !largest)
