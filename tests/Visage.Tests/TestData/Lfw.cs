@@ -1,0 +1,27 @@
+namespace Visage.Tests.TestData;
+
+/// <summary>The LFW photos in the shared data: one folder per person, photos in ordinal order of file name.</summary>
+internal static class Lfw
+{
+    public static IReadOnlyList<string> People() =>
+        Directory.EnumerateDirectories(SharedData.LfwImages)
+            .Select(Path.GetFileName)
+            .Select(name => name!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    public static IReadOnlyList<string> PhotosOf(string person) =>
+        Directory.EnumerateFiles(Path.Combine(SharedData.LfwImages, person), "*.jpg")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The first <paramref name="count"/> people, in ordinal order of name, with at least two photos.</summary>
+    public static IReadOnlyList<string> PeopleWithTwoPhotos(int count)
+    {
+        var chosen = People().Where(p => PhotosOf(p).Count >= 2).Take(count).ToList();
+        if (chosen.Count < count)
+            throw new InvalidOperationException(
+                $"{SharedData.LfwImages}: only {chosen.Count} people have two or more photos, {count} wanted");
+        return chosen;
+    }
+}
