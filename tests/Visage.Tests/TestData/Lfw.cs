@@ -24,4 +24,15 @@ internal static class Lfw
                 $"{SharedData.LfwImages}: only {chosen.Count} people have two or more photos, {count} wanted");
         return chosen;
     }
+
+    /// <summary>
+    /// The seed's layout of known people: photo 1 of each person copied to <c>FOLDER/NAME.jpg</c>.
+    /// </summary>
+    public static string CopyFirstPhotos(IEnumerable<string> people, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var person in people)
+            File.Copy(PhotosOf(person)[0], Path.Combine(folder, person + ".jpg"));
+        return folder;
+    }
 }
