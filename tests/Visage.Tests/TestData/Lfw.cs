@@ -5,8 +5,7 @@ internal static class Lfw
 {
     public static IReadOnlyList<string> People() =>
         Directory.EnumerateDirectories(SharedData.LfwImages)
-            .Select(Path.GetFileName)
-            .Select(name => name!)
+            .Select(folder => Path.GetFileName(folder))
             .Order(StringComparer.Ordinal)
             .ToList();
 

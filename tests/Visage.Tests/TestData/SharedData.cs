@@ -8,7 +8,8 @@ internal static class SharedData
 {
     public const string EnvironmentVariable = "VISAGE_SHARED";
 
-    private static readonly Lazy<string> LazyRoot = new(Locate);
+    private static readonly Lazy<string> LazyRoot =
+        new(() => Locate(Environment.GetEnvironmentVariable(EnvironmentVariable), AppContext.BaseDirectory));
 
     public static string Root => LazyRoot.Value;
 
@@ -17,10 +18,10 @@ internal static class SharedData
     public static string LfwPairsDevTrain => Path.Combine(LfwFolder, "pairsDevTrain.txt");
     public static string LfwPairsDevTest => Path.Combine(LfwFolder, "pairsDevTest.txt");
 
-    private static string Locate()
+    /// <summary>The shared folder for a value of the variable (null: unset), searching up from <paramref name="start"/>.</summary>
+    internal static string Locate(string? configured, string start)
     {
-        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        var repositoryRoot = FindRepositoryRoot(AppContext.BaseDirectory);
+        var repositoryRoot = FindRepositoryRoot(start);
         var besideCheckout = repositoryRoot is null
             ? null
             : Path.GetFullPath(Path.Combine(repositoryRoot, "..", "shared"));
@@ -34,7 +35,7 @@ internal static class SharedData
             ? $"${EnvironmentVariable} is not set"
             : $"${EnvironmentVariable} is {configured}, which does not exist";
         var fromCheckout = besideCheckout is null
-            ? $"no folder holding Visage.sln was found above {AppContext.BaseDirectory}, so there is no ../shared beside it"
+            ? $"no folder holding Visage.sln was found above {start}, so there is no ../shared beside it"
             : $"../shared beside the repository root is {besideCheckout}" +
               (Directory.Exists(besideCheckout) ? "" : ", which does not exist");
         throw new InvalidOperationException(
