@@ -48,7 +48,7 @@ public sealed class KnownFolderGalleries(VisageHome home)
 
     private string GalleryPath(string folder, string modelId, IReadOnlyList<EnrollmentSource> sources)
     {
-        var root = Path.GetFullPath(folder);
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         var listing = new StringBuilder();
         foreach (var source in sources.OrderBy(s => s.Path, StringComparer.Ordinal))
         {
@@ -67,7 +67,7 @@ public sealed class KnownFolderGalleries(VisageHome home)
     }
 
     private static string Prefix(string folder, string modelId) =>
-        $"{modelId}-{Hash(Path.GetFullPath(folder))[..16]}";
+        $"{modelId}-{Hash(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))[..16]}";
 
     private static string Hash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

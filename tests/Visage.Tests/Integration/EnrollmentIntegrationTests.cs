@@ -143,6 +143,13 @@ public sealed class EnrollmentIntegrationTests(PipelineFixture fixture) : IDispo
             Assert.Equal(2, (await reused.GetFacesAsync()).Count);
         }
 
+        // The same folder written with a trailing separator, as shell completion writes it, is the same folder.
+        var (slashed, slashedReport) = await galleries.OpenAsync(known + Path.DirectorySeparatorChar, Pipeline, Enroller);
+        using (slashed)
+        {
+            Assert.Null(slashedReport);
+        }
+
         // Photo 1 of the fourth person: the third's photo 1 shows bystanders, which a known folder refuses.
         var added = LfwGallery.People[3];
         Lfw.CopyFirstPhotos([added], known);
