@@ -35,7 +35,7 @@ for (var i = 0; i < photos.Count; i++)
     var face = faces.MinBy(f => Math.Abs(f.Box.Center.X - image.Width / 2f) + Math.Abs(f.Box.Center.Y - image.Height / 2f))!;
 
     clock.Restart();
-    var points = pipeline.Landmarker.Locate(image.Pixels, [face.Box])[0];
+    var points = pipeline.Landmarker!.Locate(image.Pixels, [face.Box])[0];
     var tLandmarks = clock.Elapsed.TotalMilliseconds;
 
     clock.Restart();

@@ -15,6 +15,7 @@ root.Subcommands.Add(IdentifyCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

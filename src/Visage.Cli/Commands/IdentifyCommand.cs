@@ -33,7 +33,6 @@ internal static class IdentifyCommand
             using var image = await ImageReader.ReadAsync(path, limits, ct);
             var pipeline = await run.LoadPipelineAsync(ct);
             using var _pipeline = pipeline;
-            var threshold = CommonOptions.ThresholdOrDefault(result, pipeline.DefaultThreshold);
 
             using var gallery = await OpenGalleryAsync(run, pipeline, limits, result.GetValue(known),
                 result.GetValue(CommonOptions.Db)!, ct);
@@ -41,6 +40,9 @@ internal static class IdentifyCommand
             if (enrolled.Count == 0)
                 throw new VisageException($"{gallery.Location}: nobody is enrolled in this gallery yet");
 
+            // An explicit --threshold, else the gallery's calibrated one, else the model's.
+            var calibrated = await gallery.GetThresholdAsync(ct);
+            var threshold = CommonOptions.ThresholdOrDefault(result, calibrated?.Value ?? pipeline.DefaultThreshold);
             var matcher = new FaceMatcher(enrolled);
             var identifications = pipeline.Analyze(image.Pixels)
                 .OrderBy(f => f.Box.X)

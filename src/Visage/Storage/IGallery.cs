@@ -19,4 +19,9 @@ public interface IGallery : IDisposable
     Task<string?> FindImageAsync(string imageSha256, CancellationToken ct = default);
 
     Task<AddResult> AddAsync(IReadOnlyList<NewFace> faces, CancellationToken ct = default);
+
+    /// <summary>The threshold calibrated for this gallery, or null when it has none.</summary>
+    Task<GalleryThreshold?> GetThresholdAsync(CancellationToken ct = default);
+
+    Task SetThresholdAsync(GalleryThreshold threshold, CancellationToken ct = default);
 }

@@ -200,6 +200,37 @@ public sealed class SqliteGallery : IGallery
         return new AddResult(added, duplicates);
     }
 
+    public async Task<GalleryThreshold?> GetThresholdAsync(CancellationToken ct = default)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT key, value FROM meta WHERE key IN ('threshold', 'threshold_note')";
+        var values = new Dictionary<string, string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) values[reader.GetString(0)] = reader.GetString(1);
+        if (!values.TryGetValue("threshold", out var text)
+            || !float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold))
+            return null;
+        return new GalleryThreshold(threshold, values.GetValueOrDefault("threshold_note") ?? "");
+    }
+
+    public async Task SetThresholdAsync(GalleryThreshold threshold, CancellationToken ct = default)
+    {
+        if (!(threshold.Value > 0 && float.IsFinite(threshold.Value)))
+            throw new ArgumentOutOfRangeException(nameof(threshold), $"a threshold must be a positive distance, not {threshold.Value}");
+        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(ct);
+        foreach (var (key, value) in new[]
+                 {
+                     ("threshold", threshold.Value.ToString("R", CultureInfo.InvariantCulture)),
+                     ("threshold_note", threshold.Note),
+                 })
+        {
+            await ExecuteAsync(_connection,
+                "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = $value",
+                ct, transaction, ("$key", key), ("$value", value));
+        }
+        await transaction.CommitAsync(ct);
+    }
+
     private async Task<string?> FindImageInTransactionAsync(string sha, SqliteTransaction transaction,
         CancellationToken ct)
     {
