@@ -5,10 +5,11 @@ using Onnx;
 namespace Visage.Models.Onnx;
 
 /// <summary>
-/// Builds an ONNX graph of the layers face networks are made of (convolution, batch normalisation,
-/// activation, padding, pooling, concatenation, dense, normalisation) from weights held in memory, so
-/// networks published in other formats can run on ONNX Runtime. Tensors are float32, channels first,
-/// with a free batch dimension. Each method adds one step and returns the name of its output.
+/// Builds an ONNX graph of the layers face networks are made of (convolution, batch normalisation or
+/// per-channel scale, activation, residual sums, padding, pooling, concatenation, dense, normalisation)
+/// from weights held in memory, so networks published in other formats can run on ONNX Runtime.
+/// Tensors are float32, channels first, with a free batch dimension. Each method adds one step and
+/// returns the name of its output.
 /// </summary>
 public sealed class OnnxGraphBuilder
 {
@@ -36,6 +37,14 @@ public sealed class OnnxGraphBuilder
 
     public string Weights(string name, ReadOnlySpan<float> values, params long[] dims)
     {
+        Constant(name, values, dims);
+        ParameterCount += values.Length;
+        return name;
+    }
+
+    /// <summary>A float tensor stored in the graph that is not a learned weight (not counted as a parameter).</summary>
+    private string Constant(string name, ReadOnlySpan<float> values, params long[] dims)
+    {
         var expected = dims.Aggregate(1L, (a, b) => a * b);
         if (expected != values.Length)
             throw new ArgumentException($"{name}: {values.Length} values for shape [{string.Join(",", dims)}]");
@@ -43,7 +52,6 @@ public sealed class OnnxGraphBuilder
         tensor.Dims.AddRange(dims);
         tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
         _graph.Initializer.Add(tensor);
-        ParameterCount += values.Length;
         return name;
     }
 
@@ -56,16 +64,49 @@ public sealed class OnnxGraphBuilder
         return name;
     }
 
-    /// <summary>A 2-D convolution without implicit padding; weights are [out, in, kh, kw].</summary>
+    /// <summary>
+    /// A 2-D convolution; weights are [out, in, kh, kw]. <paramref name="padding"/> rows and columns of zeros
+    /// are added on every side of the input (none by default).
+    /// </summary>
     public string Conv(string x, string name, float[] weights, float[] bias, int outChannels, int inChannels,
-        int kernelHeight, int kernelWidth, int stride = 1)
+        int kernelHeight, int kernelWidth, int stride = 1, int padding = 0)
     {
         var w = Weights($"{name}.weight", weights, outChannels, inChannels, kernelHeight, kernelWidth);
         var b = Weights($"{name}.bias", bias, outChannels);
         return Node("Conv", name, [x, w, b],
             Ints("kernel_shape", kernelHeight, kernelWidth),
             Ints("strides", stride, stride),
-            Ints("pads", 0, 0, 0, 0));
+            Ints("pads", padding, padding, padding, padding));
+    }
+
+    /// <summary>
+    /// A convolution followed by a per-channel affine map y * scale[c] + shift[c] (a "scale" layer, as in
+    /// Caffe and dlib), folded into one convolution: w' = w * scale, b' = b * scale + shift.
+    /// </summary>
+    public string ConvChannelAffine(string x, string name, float[] weights, float[] bias, int outChannels,
+        int inChannels, int kernelHeight, int kernelWidth, float[] scale, float[] shift, int stride = 1,
+        int padding = 0)
+    {
+        if (scale.Length != outChannels || shift.Length != outChannels || bias.Length != outChannels)
+            throw new ArgumentException(
+                $"{name}: bias, scale and shift need {outChannels} values, not {bias.Length}, {scale.Length}, {shift.Length}");
+        var perOut = inChannels * kernelHeight * kernelWidth;
+        if (weights.Length != (long)outChannels * perOut)
+            throw new ArgumentException(
+                $"{name}: {weights.Length} weights for [{outChannels},{inChannels},{kernelHeight},{kernelWidth}]");
+        var foldedWeights = new float[weights.Length];
+        var foldedBias = new float[outChannels];
+        for (var o = 0; o < outChannels; o++)
+        {
+            for (var i = 0; i < perOut; i++)
+                foldedWeights[o * perOut + i] = weights[o * perOut + i] * scale[o];
+            foldedBias[o] = bias[o] * scale[o] + shift[o];
+        }
+        var node = Conv(x, name, foldedWeights, foldedBias, outChannels, inChannels, kernelHeight, kernelWidth,
+            stride, padding);
+        // The stored model holds the folded tensors, but the count is of the network as published.
+        ParameterCount += 2L * outChannels;
+        return node;
     }
 
     /// <summary>
@@ -109,6 +150,20 @@ public sealed class OnnxGraphBuilder
 
     public string Relu(string x) => Node("Relu", null, [x]);
 
+    /// <summary>The element-wise sum of two tensors of one shape (a residual connection).</summary>
+    public string Add(string a, string b) => Node("Add", null, [a, b]);
+
+    /// <summary>(x - mean[c]) / divisor[c] for each channel c: input normalisation inside the graph.</summary>
+    public string NormalizeChannels(string x, string name, float[] mean, float[] divisor)
+    {
+        if (mean.Length != divisor.Length)
+            throw new ArgumentException($"{name}: {mean.Length} means but {divisor.Length} divisors");
+        var m = Constant($"{name}.mean", mean, mean.Length, 1, 1);
+        var d = Constant($"{name}.divisor", divisor, divisor.Length, 1, 1);
+        var centred = Node("Sub", $"{name}.sub", [x, m]);
+        return Node("Div", name, [centred, d]);
+    }
+
     /// <summary>Zero padding of the two spatial axes.</summary>
     public string ZeroPad(string x, int top, int left, int bottom, int right)
     {
@@ -119,20 +174,32 @@ public sealed class OnnxGraphBuilder
 
     public string ZeroPad(string x, int all) => ZeroPad(x, all, all, all, all);
 
+    /// <summary>Appends <paramref name="count"/> channels of zeros after the existing ones.</summary>
+    public string ZeroPadChannels(string x, int count)
+    {
+        if (count == 0) return x;
+        var pads = Int64s(NextName("pads"), 0, 0, 0, 0, 0, count, 0, 0);
+        return Node("Pad", null, [x, pads]);
+    }
+
     public string MaxPool(string x, int kernel, int stride) =>
         Node("MaxPool", null, [x], Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride));
 
     public string AveragePool(string x, int kernel, int stride) =>
         Node("AveragePool", null, [x], Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride));
 
+    /// <summary>The mean of each channel over the spatial axes: [batch, c, h, w] to [batch, c, 1, 1].</summary>
+    public string GlobalAveragePool(string x) => Node("GlobalAveragePool", null, [x]);
+
     public string Concat(params string[] xs) => Node("Concat", null, xs, Int("axis", 1));
 
     public string Flatten(string x) => Node("Flatten", null, [x], Int("axis", 1));
 
-    /// <summary>A fully connected layer; weights are [out, in] row-major.</summary>
-    public string Dense(string x, string name, float[] weights, float[] bias, int outputs, int inputs)
+    /// <summary>A fully connected layer; weights are [out, in] row-major; a null bias means none.</summary>
+    public string Dense(string x, string name, float[] weights, float[]? bias, int outputs, int inputs)
     {
         var w = Weights($"{name}.weight", weights, outputs, inputs);
+        if (bias is null) return Node("Gemm", name, [x, w], Int("transB", 1));
         var b = Weights($"{name}.bias", bias, outputs);
         return Node("Gemm", name, [x, w, b], Int("transB", 1));
     }
