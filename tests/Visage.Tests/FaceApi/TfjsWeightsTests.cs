@@ -50,6 +50,20 @@ public sealed class TfjsWeightsTests : IDisposable
     }
 
     [Fact]
+    public void Float16_weights_are_widened()
+    {
+        const string manifest = """
+            [{"paths": ["model.bin"], "weights": [
+              {"name": "h", "shape": [2], "dtype": "float32", "quantization": {"dtype": "float16"}}
+            ]}]
+            """;
+        // 0x3E00 is 1.5 and 0xC000 is -2 in IEEE half precision.
+        var weights = TfjsWeights.Load(WriteModel(manifest, [0x00, 0x3E, 0x00, 0xC0]));
+
+        Assert.Equal([1.5f, -2f], weights.Get("h", 2).Values);
+    }
+
+    [Fact]
     public void A_group_of_several_files_is_one_stream()
     {
         var manifest = Manifest.Replace("\"paths\": [\"model.bin\"]", "\"paths\": [\"a.bin\", \"b.bin\"]");
