@@ -1,0 +1,59 @@
+using OpenCvSharp;
+using Visage.Landmarks;
+
+namespace Visage.Alignment;
+
+/// <summary>
+/// Cuts dlib face chips (<c>extract_image_chip(img, get_face_chip_details(shape, size, padding))</c>):
+/// the least-squares similarity from the template's chip points to the face's landmarks, sampled
+/// bilinearly. As in dlib, the chip's continuous square [0, size] is spread over the pixel centres
+/// 0 to size - 1, and a face more than twice the chip's scale is first halved (Gaussian pyramid) so the
+/// sampling does not alias.
+/// </summary>
+public static class DlibChipAligner
+{
+    /// <summary>The map from chip pixels to image pixels for a face with these 68 landmarks.</summary>
+    public static SimilarityTransform ChipToImage(IReadOnlyList<Point2f> landmarks, DlibChipTemplate template)
+    {
+        if (landmarks.Count != FaceLandmarks.Count)
+            throw new ArgumentException($"a dlib chip needs {FaceLandmarks.Count} landmarks, not {landmarks.Count}");
+        var chipPoints = template.Landmarks.Select(i => ToFloat(template.ChipPoint(i))).ToList();
+        var imagePoints = template.Landmarks.Select(i => landmarks[i]).ToList();
+        var fit = SimilarityTransform.Estimate(chipPoints, imagePoints);
+        var stretch = template.Size / (double)(template.Size - 1);
+        return fit with { A = fit.A * stretch, B = fit.B * stretch };
+    }
+
+    public static Mat Extract(Mat bgrImage, FaceLandmarks landmarks, DlibChipTemplate template)
+    {
+        var toImage = ChipToImage(landmarks.Points, template);
+        var source = bgrImage;
+        Mat? reduced = null;
+        try
+        {
+            // dlib compares the fitted similarity's scale (before the pixel-centre stretch) with 2.
+            var fittedScale = toImage.Scale * (template.Size - 1) / template.Size;
+            while (fittedScale > 2)
+            {
+                var half = new Mat();
+                Cv2.PyrDown(source, half);
+                reduced?.Dispose();
+                source = reduced = half;
+                fittedScale /= 2;
+                toImage = new SimilarityTransform(toImage.A / 2, toImage.B / 2, toImage.Tx / 2, toImage.Ty / 2);
+            }
+
+            using var matrix = Mat.FromPixelData(2, 3, MatType.CV_64FC1, toImage.ToAffineRows());
+            var chip = new Mat();
+            Cv2.WarpAffine(source, chip, matrix, new Size(template.Size, template.Size),
+                InterpolationFlags.Linear | InterpolationFlags.WarpInverseMap, BorderTypes.Constant, Scalar.Black);
+            return chip;
+        }
+        finally
+        {
+            reduced?.Dispose();
+        }
+    }
+
+    private static Point2f ToFloat(Point2d p) => new((float)p.X, (float)p.Y);
+}
