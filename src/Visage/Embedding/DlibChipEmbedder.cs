@@ -47,9 +47,9 @@ public sealed class DlibChipEmbedder : IFaceEmbedder
     public IReadOnlyList<float[]> Embed(Mat bgrImage, IReadOnlyList<LocatedFace> faces)
     {
         if (faces.Count == 0) return [];
-        var chips = faces.Select(f => DlibChipAligner.Extract(bgrImage,
-            f.Landmarks ?? throw new ArgumentException("this embedder aligns faces by their landmarks"),
-            Template)).ToList();
+        if (faces.Any(f => f.Landmarks is null))
+            throw new ArgumentException("this embedder aligns faces by their landmarks");
+        var chips = faces.Select(f => DlibChipAligner.Extract(bgrImage, f.Landmarks!, Template)).ToList();
         try
         {
             return EmbedChips(chips);
