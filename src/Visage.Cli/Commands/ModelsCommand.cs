@@ -19,21 +19,23 @@ internal static class ModelsCommand
             {
                 run.WriteJson(ModelCatalog.All.Select(p => new
                 {
-                    p.Id, p.Description, Package = p.Package.Spec, Sha512 = p.Package.Sha512Base64, p.Licence,
-                    Files = p.Files, p.Embedder, p.DefaultThreshold, p.ThresholdProvenance,
-                    Installed = store.IsInstalled(p), Folder = store.PackFolder(p),
+                    p.Id, p.Description, IsDefault = p == ModelCatalog.Default, p.Licence,
+                    Packages = p.Packages.Select(k => new { k.Name, k.Version, Sha512 = k.Sha512Base64 }),
+                    Files = p.Files.Select(f => new { Package = f.Package.Spec, f.PathInPackage, Path = store.FilePath(f) }),
+                    Embedders = p.Embedders.Select(e => new { e.Kind, e.Dimensions, e.Network, e.FlipAverage, e.Weight }),
+                    p.Dimensions, p.DefaultThreshold, p.ThresholdProvenance,
+                    Installed = store.IsInstalled(p),
                 }).ToList());
                 return Task.FromResult(CliRun.Success);
             }
-            var table = new Table().AddColumns("pack", "package", "licence", "input", "encoding", "threshold", "installed");
+            var table = new Table().AddColumns("pack", "packages", "licence", "encoding", "threshold", "installed");
             foreach (var p in ModelCatalog.All)
             {
                 table.AddRow(
                     Markup.Escape(p.Id + (p == ModelCatalog.Default ? " (default)" : "")),
-                    Markup.Escape(p.Package.Spec),
+                    Markup.Escape(string.Join("\n", p.Packages.Select(k => k.Spec))),
                     Markup.Escape(p.Licence),
-                    Markup.Escape($"{p.Embedder.InputSize}x{p.Embedder.InputSize} {p.Embedder.ColorOrder}"),
-                    $"{p.Embedder.EmbeddingSize}-d",
+                    $"{p.Dimensions}-d",
                     $"{p.DefaultThreshold:0.####}",
                     store.IsInstalled(p) ? "yes" : "no");
             }
@@ -55,7 +57,7 @@ internal static class ModelsCommand
             foreach (var pack in packs)
             {
                 if (store.IsInstalled(pack))
-                    run.Out.MarkupLineInterpolated($"model pack {pack.Id} already installed in {store.PackFolder(pack)}");
+                    run.Out.MarkupLineInterpolated($"model pack {pack.Id} already installed in {store.Home.ModelsFolder}");
                 else
                     await run.FetchAsync(store, pack, ct);
             }

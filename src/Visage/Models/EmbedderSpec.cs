@@ -1,11 +1,10 @@
 namespace Visage.Models;
 
 /// <summary>
-/// How to feed one embedding network: the aligned crop of <see cref="InputSize"/> pixels,
-/// channels in <see cref="ColorOrder"/>, each value mapped to (pixel - Mean) / Scale, channels first.
+/// How to feed an ONNX embedding network: the aligned crop of <see cref="InputSize"/> pixels, channels in
+/// <see cref="ColorOrder"/>, each value mapped to (pixel - Mean) / Scale, channels first.
 /// </summary>
 public sealed record EmbedderSpec(
-    string File,
     int InputSize,
     ColorOrder ColorOrder,
     float Mean,

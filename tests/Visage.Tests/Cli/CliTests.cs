@@ -123,7 +123,7 @@ public sealed class CliTests(SingleFacePeopleFixture fixture) : IClassFixture<Si
         Assert.True(result.ExitCode == 0, result.ToString());
         var face = Assert.Single(result.Json.GetProperty("faces").EnumerateArray());
         var numbers = face.GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray();
-        Assert.Equal(ModelCatalog.Default.Embedder.EmbeddingSize, numbers.Length);
+        Assert.Equal(ModelCatalog.Default.Dimensions, numbers.Length);
         Assert.Equal(1.0, Math.Sqrt(numbers.Sum(x => (double)x * x)), 4);
     }
 

@@ -35,7 +35,7 @@ public sealed class ModelFetchCliTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var pack = result.Json.EnumerateArray().Single(p => p.GetProperty("id").GetString() == ModelCatalog.Default.Id);
-        Assert.Equal(ModelCatalog.Default.Package.Spec, pack.GetProperty("package").GetString());
+        Assert.Contains(ModelCatalog.Default.Packages[0].Name, pack.GetProperty("packages").ToString());
         Assert.Contains("MIT", pack.GetProperty("licence").GetString());
         Assert.Equal(ModelCatalog.Default.DefaultThreshold, pack.GetProperty("defaultThreshold").GetSingle());
     }
