@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Visage.Models;
 using Visage.Speech;
+using Visage.Storage;
 using Visage.Tests.Cli;
 using Visage.Tests.Imaging;
 using Visage.Tests.Speech;
@@ -198,5 +200,27 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
             summary.GetProperty("framesProcessed").GetInt64() + summary.GetProperty("framesDropped").GetInt64());
         Assert.Equal([scenario.First, scenario.Second],
             summary.GetProperty("greeted").EnumerateArray().Select(n => n.GetString()));
+    }
+
+    [Fact]
+    public async Task A_galleries_calibrated_threshold_is_used_unless_threshold_is_given()
+    {
+        var db = _temp.File("calibrated.db");
+        File.Copy(scenario.Db, db);
+        var pack = ModelCatalog.Default;
+        using (var gallery = await SqliteGallery.OpenAsync(db, pack.Id, pack.Embedder.EmbeddingSize,
+                   GalleryOpenMode.MustExist))
+            await gallery.SetThresholdAsync(new GalleryThreshold(0.05f, "stricter than any real match"));
+
+        var strict = await VisageCli.RunAsync("watch", "--video", scenario.Video, "--db", db, "--no-window",
+            "--voice", "none", "--every-frame", "--json");
+        var given = await VisageCli.RunAsync("watch", "--video", scenario.Video, "--db", db, "--no-window",
+            "--voice", "none", "--every-frame", "--json", "--threshold", "1.2026");
+
+        Assert.True(strict.ExitCode == 0, strict.ToString());
+        Assert.Equal(0, strict.Json.GetProperty("greetings").GetInt32());
+        Assert.True(given.ExitCode == 0, given.ToString());
+        Assert.Equal([scenario.First, scenario.Second],
+            given.Json.GetProperty("greeted").EnumerateArray().Select(n => n.GetString()));
     }
 }
