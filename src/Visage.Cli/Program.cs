@@ -17,5 +17,6 @@ root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(WatchCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

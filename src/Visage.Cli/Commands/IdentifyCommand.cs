@@ -59,7 +59,7 @@ internal static class IdentifyCommand
         return command;
     }
 
-    private static async Task<IGallery> OpenGalleryAsync(CliRun run, FacePipeline pipeline, ImageLimits limits,
+    internal static async Task<IGallery> OpenGalleryAsync(CliRun run, FacePipeline pipeline, ImageLimits limits,
         string? knownFolder, string db, CancellationToken ct)
     {
         if (knownFolder is null)

@@ -1,0 +1,10 @@
+namespace Visage.Video;
+
+public enum WatchEventKind
+{
+    /// <summary>People were greeted.</summary>
+    Greeting,
+
+    /// <summary>A processed frame had faces in it (logged only with --events-all).</summary>
+    Recognition,
+}

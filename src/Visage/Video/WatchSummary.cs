@@ -1,0 +1,19 @@
+namespace Visage.Video;
+
+/// <summary>
+/// How a watch went: frames read, recognised and dropped (read but never recognised because a newer frame
+/// came first), faces seen in recognised frames, greetings and the people greeted (in order), and the median
+/// time to recognise a frame.
+/// </summary>
+public sealed record WatchSummary(
+    string Source,
+    WatchEnding Ending,
+    long FramesRead,
+    long FramesProcessed,
+    long FacesSeen,
+    int Greetings,
+    IReadOnlyList<string> Greeted,
+    double MedianMilliseconds)
+{
+    public long FramesDropped => FramesRead - FramesProcessed;
+}

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using OpenCvSharp;
+using Visage.Speech;
+
+namespace Visage.Video;
+
+/// <summary>
+/// The welcome loop. One thread reads frames (pacing files at their frame rate), draws the latest known faces
+/// on every frame for the window and the output video, and hands a copy to a one-frame mailbox; another
+/// thread takes the newest frame from it, recognises it, and decides whom to greet. A slow recogniser
+/// therefore skips frames instead of falling behind. Events go to the sinks, which never block recognition.
+/// </summary>
+public sealed class Watcher
+{
+    private readonly VideoInput _input;
+    private readonly IFrameRecognizer _recognizer;
+    private readonly GreetingPolicy _policy;
+    private readonly WatchOptions _options;
+    private readonly IReadOnlyList<IWatchEventSink> _sinks;
+    private readonly Action<string> _warn;
+
+    private readonly DurationMedian _times = new();
+    private readonly List<string> _greeted = [];
+    private volatile IReadOnlyList<RecognizedFace> _latest = [];
+    private long _read;
+    private long _processed;
+    private long _facesSeen;
+    private int _greetings;
+    private int _snapshots;
+    private volatile bool _stoppedByUser;
+
+    public Watcher(VideoInput input, IFrameRecognizer recognizer, GreetingPolicy policy, WatchOptions options,
+        IReadOnlyList<IWatchEventSink> sinks, Action<string>? warn = null)
+    {
+        if (options.Pacing == FilePacing.EveryFrame && input.IsLive)
+            throw new VisageException($"{input.Source}: every frame can be recognised only from a video file, not a live source");
+        _input = input;
+        _recognizer = recognizer;
+        _policy = policy;
+        _options = options;
+        _sinks = sinks;
+        _warn = warn ?? (_ => { });
+    }
+
+    /// <summary>
+    /// Runs until the video ends, the user stops it in the window, or <paramref name="ct"/> is cancelled (Ctrl+C),
+    /// which ends the loop like the others rather than throwing. The output video is finalised in every case.
+    /// </summary>
+    public async Task<WatchSummary> RunAsync(CancellationToken ct = default)
+    {
+        if (_options.SnapshotFolder is { } folder) CreateSnapshotFolder(folder);
+        using var writer = _options.OutputPath is { } path
+            ? new AnnotatedVideoWriter(path, _input.Fps, _input.FrameSize)
+            : null;
+        using var slot = new LatestFrameSlot<VideoFrame>();
+        using var failed = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, failed.Token);
+
+        var reading = Task.Factory.StartNew(() => Guard(() => ReadLoop(slot, writer, stop.Token), failed),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var recognising = Task.Factory.StartNew(() => Guard(() => RecogniseLoop(slot, stop.Token), failed),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.WhenAll(reading, recognising).ConfigureAwait(false);
+
+        var ending = ct.IsCancellationRequested ? WatchEnding.Interrupted
+            : _stoppedByUser ? WatchEnding.Stopped
+            : WatchEnding.EndOfVideo;
+        return new WatchSummary(_input.Source.ToString(), ending, Interlocked.Read(ref _read), _processed, _facesSeen,
+            _greetings, _greeted.ToList(), _times.Milliseconds);
+    }
+
+    // A failure on one thread stops the other, then surfaces from RunAsync.
+    private static void Guard(Action loop, CancellationTokenSource failed)
+    {
+        try
+        {
+            loop();
+        }
+        catch
+        {
+            failed.Cancel();
+            throw;
+        }
+    }
+
+    private void ReadLoop(LatestFrameSlot<VideoFrame> slot, AnnotatedVideoWriter? writer, CancellationToken stop)
+    {
+        var window = OpenWindow();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            while (!stop.IsCancellationRequested)
+            {
+                using var frame = _input.Read();
+                if (frame is null) break;
+                // A frame counts as read once it is due: one still waiting for its time when the loop stops is not.
+                if (!_input.IsLive && _options.Pacing == FilePacing.RealTime)
+                {
+                    var early = frame.Position - clock.Elapsed;
+                    if (early > TimeSpan.Zero && stop.WaitHandle.WaitOne(early)) break;
+                }
+                if (_options.Pacing == FilePacing.EveryFrame && !slot.WaitUntilEmpty(stop)) break;
+                Interlocked.Increment(ref _read);
+                slot.Offer(frame.Clone());
+
+                if (writer is null && window is null) continue;
+                FrameAnnotator.Draw(frame.Image, _latest);
+                writer?.Write(frame.Image);
+                if (window is not null && !window.Show(frame.Image))
+                {
+                    _stoppedByUser = true;
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            slot.Complete();
+            window?.Dispose();
+        }
+    }
+
+    private PreviewWindow? OpenWindow()
+    {
+        if (!_options.ShowWindow) return null;
+        try
+        {
+            return PreviewWindow.Open(_options.WindowTitle);
+        }
+        catch (VisageException e)
+        {
+            _warn($"{e.Message}; going on without one");
+            return null;
+        }
+    }
+
+    private void RecogniseLoop(LatestFrameSlot<VideoFrame> slot, CancellationToken stop)
+    {
+        while (slot.TryTake(out var frame, stop))
+        {
+            using (frame)
+            {
+                var started = Stopwatch.GetTimestamp();
+                IReadOnlyList<RecognizedFace> faces;
+                try
+                {
+                    faces = _recognizer.Recognize(frame.Image, stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                _times.Add(Stopwatch.GetElapsedTime(started));
+                _processed++;
+                _facesSeen += faces.Count;
+                _latest = faces;
+                Report(frame, faces);
+            }
+        }
+    }
+
+    private void Report(VideoFrame frame, IReadOnlyList<RecognizedFace> faces)
+    {
+        // Left to right, the nearest face when one identity matches twice.
+        var known = faces.Where(f => f.IsKnown)
+            .GroupBy(f => f.Identity!, StringComparer.Ordinal)
+            .Select(g => g.MinBy(f => f.Distance)!)
+            .OrderBy(f => f.Box.X)
+            .ToList();
+        var greet = _policy.Observe(known.Select(f => f.Identity!), frame.Position);
+
+        if (_options.ReportRecognitions && faces.Count > 0)
+            Post(new WatchEvent(WatchEventKind.Recognition, frame.ReadAt, frame.Index, frame.Position,
+                known.Select(f => f.Identity!).ToList(), faces));
+        if (greet.Count == 0) return;
+
+        var greetedFaces = known.Where(f => greet.Contains(f.Identity!)).ToList();
+        var names = greetedFaces.Select(f => f.Identity!).ToList();
+        _greetings++;
+        _greeted.AddRange(names);
+        Post(new WatchEvent(WatchEventKind.Greeting, frame.ReadAt, frame.Index, frame.Position, names, greetedFaces,
+            GreetingText.For(names), SaveSnapshot(frame, faces)));
+    }
+
+    private void Post(WatchEvent e)
+    {
+        foreach (var sink in _sinks) sink.Post(e);
+    }
+
+    private string? SaveSnapshot(VideoFrame frame, IReadOnlyList<RecognizedFace> faces)
+    {
+        if (_options.SnapshotFolder is not { } folder) return null;
+        var path = Path.Combine(folder, $"greeting-{++_snapshots:D3}-frame-{frame.Index:D6}.png");
+        using var annotated = frame.Image.Clone();
+        FrameAnnotator.Draw(annotated, faces);
+        if (!Cv2.ImWrite(path, annotated))
+        {
+            _warn($"--snapshot: could not write {path}");
+            return null;
+        }
+        return path;
+    }
+
+    private static void CreateSnapshotFolder(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VisageException($"--snapshot {folder}: cannot create the folder ({e.Message})", e);
+        }
+    }
+}

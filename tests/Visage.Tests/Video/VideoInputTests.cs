@@ -1,0 +1,126 @@
+using OpenCvSharp;
+using Visage.Tests.Imaging;
+using Visage.Video;
+
+namespace Visage.Tests.Video;
+
+/// <summary>Opening sources: frames and their clock, and a one-line error naming each source that cannot be read.</summary>
+public sealed class VideoInputTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    private string SmallVideo(string name, int frames, double fps)
+    {
+        var path = _temp.File(name);
+        TestVideos.Write(path, fps, new Size(64, 48), [new(TestVideos.Plain(90), frames)]);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("small.avi")]
+    [InlineData("small.mp4")]
+    public async Task A_file_gives_every_frame_timed_by_its_frame_rate(string name)
+    {
+        using var input = await VideoInput.OpenAsync(new VideoSource.File(SmallVideo(name, 12, 4)), Timeout);
+
+        var frames = new List<VideoFrame>();
+        while (input.Read() is { } frame) frames.Add(frame);
+
+        Assert.Equal(12, frames.Count);
+        Assert.Equal(4, input.Fps, 3);
+        Assert.Equal(new Size(64, 48), input.FrameSize);
+        Assert.False(input.IsLive);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), frames.Select(f => f.Index));
+        Assert.Equal(TimeSpan.FromSeconds(2.75), frames[^1].Position);
+        Assert.All(frames, f => Assert.Equal(new Size(64, 48), f.Image.Size()));
+        foreach (var frame in frames) frame.Dispose();
+    }
+
+    [Fact]
+    public async Task A_missing_file_is_named()
+    {
+        var path = _temp.File("nowhere.mp4");
+
+        var error = await Assert.ThrowsAsync<VisageException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
+
+        Assert.Equal($"{path}: no such video file", error.Message);
+    }
+
+    [Fact]
+    public async Task Random_bytes_named_mp4_are_refused_as_unreadable()
+    {
+        var path = _temp.Write("broken.mp4", Enumerable.Range(0, 20_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
+
+        var error = await Assert.ThrowsAsync<VisageException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
+
+        Assert.StartsWith($"{path}: ", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public async Task A_video_cut_short_after_its_header_is_refused()
+    {
+        var whole = File.ReadAllBytes(SmallVideo("whole.avi", 10, 10));
+        var path = _temp.Write("cut.avi", whole[..300]);
+
+        var error = await Assert.ThrowsAsync<VisageException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
+
+        Assert.StartsWith($"{path}: ", error.Message);
+    }
+
+    [Fact]
+    public async Task A_folder_is_not_a_video()
+    {
+        var error = await Assert.ThrowsAsync<VisageException>(() =>
+            VideoInput.OpenAsync(new VideoSource.File(_temp.Path), Timeout));
+
+        Assert.Contains("is a folder", error.Message);
+    }
+
+    [Fact]
+    public async Task A_camera_that_is_not_there_is_named()
+    {
+        var error = await Assert.ThrowsAsync<VisageException>(() =>
+            VideoInput.OpenAsync(new VideoSource.Camera(57), Timeout));
+
+        Assert.StartsWith("camera 57 could not be opened", error.Message);
+    }
+
+    [Fact]
+    public async Task A_negative_camera_index_is_refused()
+    {
+        var error = await Assert.ThrowsAsync<VisageException>(() =>
+            VideoInput.OpenAsync(new VideoSource.Camera(-1), Timeout));
+
+        Assert.Contains("--camera -1", error.Message);
+    }
+
+    [Theory]
+    [InlineData("rtsp://127.0.0.1:9/none")]
+    [InlineData("http://127.0.0.1:9/stream.mjpg")]
+    public async Task An_unreachable_stream_is_named_and_given_up_on_within_the_timeout(string url)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<VisageException>(() =>
+            VideoInput.OpenAsync(new VideoSource.Url(url), TimeSpan.FromSeconds(2)));
+
+        Assert.StartsWith(url, error.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("/tmp/file.mp4")]
+    public async Task Something_that_is_not_a_url_is_refused(string url)
+    {
+        var error = await Assert.ThrowsAsync<VisageException>(() =>
+            VideoInput.OpenAsync(new VideoSource.Url(url), Timeout));
+
+        Assert.Contains("--url", error.Message);
+    }
+}
