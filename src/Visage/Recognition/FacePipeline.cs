@@ -106,7 +106,7 @@ public sealed class FacePipeline(
         if (faces.Count == 0) return [];
         IReadOnlyList<FaceLandmarks?> landmarks = embedder.UsesLandmarks
             ? (landmarker ?? throw new InvalidOperationException($"embedder {ModelId} needs a landmarker"))
-                .Locate(bgrImage, faces.Select(f => f.Box).ToList())
+                .Locate(bgrImage, faces.Select(f => f.Box).ToList()).Cast<FaceLandmarks?>().ToList()
             : new FaceLandmarks?[faces.Count];
         var located = faces.Select((f, i) => new LocatedFace(f.Box, f.Score, landmarks[i])).ToList();
         var embeddings = embedder.Embed(bgrImage, located);

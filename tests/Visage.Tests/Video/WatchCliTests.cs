@@ -208,7 +208,7 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
         var db = _temp.File("calibrated.db");
         File.Copy(scenario.Db, db);
         var pack = ModelCatalog.Default;
-        using (var gallery = await SqliteGallery.OpenAsync(db, pack.Id, pack.Embedder.EmbeddingSize,
+        using (var gallery = await SqliteGallery.OpenAsync(db, pack.Id, pack.Dimensions,
                    GalleryOpenMode.MustExist))
             await gallery.SetThresholdAsync(new GalleryThreshold(0.05f, "stricter than any real match"));
 
