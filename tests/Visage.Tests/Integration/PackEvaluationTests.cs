@@ -1,0 +1,37 @@
+using System.Globalization;
+using Visage.Models;
+using Visage.Recognition;
+using Visage.Recognition.Evaluation;
+using Visage.Tests.TestData;
+using Xunit.Abstractions;
+
+namespace Visage.Tests.Integration;
+
+/// <summary>
+/// The product's own evaluation (visage evaluate's code) on LFW View 1 for the single-model packs the
+/// default fuses: each must keep the accuracy it was accepted with, at its catalogue threshold too.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class PackEvaluationTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("faceplugin", 0.98)]
+    [InlineData("face-api-resnet34", 0.98)]
+    public async Task DevTest_accuracy_with_the_DevTrain_threshold(string packId, double atLeast)
+    {
+        var pack = ModelCatalog.Get(packId);
+        using var pipeline = await FacePipeline.LoadAsync(pack, new ModelStore(VisageHome.FromEnvironment()));
+        var evaluation = new PairEvaluation(new SubjectEncoder(pipeline), pipeline.ModelId);
+
+        var report = evaluation.Run(new EvaluationRequest(SharedData.LfwPairsDevTest, SharedData.LfwImages,
+            SharedData.LfwPairsDevTrain));
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{packId}: DevTest {report.Accuracy:P2} at DevTrain threshold {report.Threshold:0.0000} " +
+            $"(DevTrain {report.TrainAccuracy:P2}); AUC {report.AreaUnderCurve:0.0000}, EER {report.EqualErrorRate:P2}, " +
+            $"TAR@FAR1e-3 {report.OperatingPoints[0].TrueAcceptRate:P2}; no face in {report.CentralBoxFallbacks.Count} images"));
+        Assert.Equal(1000, report.Pairs);
+        Assert.True(report.Accuracy >= atLeast, $"{packId}: DevTest accuracy {report.Accuracy:P2} under {atLeast:P0}");
+        Assert.InRange(pack.DefaultThreshold, report.Threshold - 0.02f, report.Threshold + 0.02f);
+    }
+}
