@@ -6,7 +6,7 @@ using Visage.Models;
 using Visage.Recognition;
 
 // Median milliseconds per face for each stage of the default pipeline, on LFW photos.
-// Usage: dotnet run -c Release --project bench/Visage.Bench -- [LFW_IMAGES_FOLDER] [COUNT]
+// Usage: dotnet run -c Release --project bench/Visage.Bench -- [LFW_IMAGES_FOLDER] [COUNT] [PACK]
 var shared = Environment.GetEnvironmentVariable("VISAGE_SHARED") ?? Path.Combine("..", "shared");
 var folder = args.Length > 0 ? args[0] : Path.Combine(shared, "data", "lfw", "images");
 var count = args.Length > 1 ? int.Parse(args[1]) : 300;
@@ -18,7 +18,7 @@ if (!Directory.Exists(folder))
 
 var photos = Directory.EnumerateFiles(folder, "*.jpg", SearchOption.AllDirectories)
     .Order(StringComparer.Ordinal).Take(count).ToList();
-var pack = ModelCatalog.Default;
+var pack = args.Length > 2 ? ModelCatalog.Get(args[2]) : ModelCatalog.Default;
 using var pipeline = await FacePipeline.LoadAsync(pack, new ModelStore(VisageHome.FromEnvironment()));
 
 var detect = new List<double>();

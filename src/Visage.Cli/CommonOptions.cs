@@ -32,7 +32,7 @@ internal static class CommonOptions
         Description = "Largest distance that still counts as the same person (default: the model pack's)",
     };
 
-    public static readonly Option<string> Model = new("--model")
+    public static readonly Option<string> Model = new("--model", "--pack")
     {
         Description = "Embedding model: a pack id (see 'visage models list') or seed:PATH for the seed article's FaceNet weights folder",
         DefaultValueFactory = _ => ModelCatalog.Default.Id,
