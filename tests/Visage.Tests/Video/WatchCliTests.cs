@@ -55,7 +55,7 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
         Assert.True(first.GetProperty("time").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
         var face = Assert.Single(first.GetProperty("faces").EnumerateArray());
         Assert.Equal(scenario.First, face.GetProperty("name").GetString());
-        Assert.InRange(face.GetProperty("distance").GetDouble(), 0, 1.2026);
+        Assert.InRange(face.GetProperty("distance").GetDouble(), 0, ModelCatalog.Default.DefaultThreshold);
         Assert.True(face.GetProperty("box").GetProperty("width").GetDouble() > 20);
 
         var summary = result.Json;
@@ -119,7 +119,7 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
         {
             Assert.Empty(e.GetProperty("names").EnumerateArray());
             Assert.Equal(JsonValueKind.Null, e.GetProperty("faces")[0].GetProperty("name").ValueKind);
-            Assert.True(e.GetProperty("faces")[0].GetProperty("distance").GetDouble() > 1.2026);
+            Assert.True(e.GetProperty("faces")[0].GetProperty("distance").GetDouble() > ModelCatalog.Default.DefaultThreshold);
         });
         Assert.Equal(2, log.Count(e => e.GetProperty("event").GetString() == "greeting"));
     }
@@ -215,7 +215,8 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
         var strict = await VisageCli.RunAsync("watch", "--video", scenario.Video, "--db", db, "--no-window",
             "--voice", "none", "--every-frame", "--json");
         var given = await VisageCli.RunAsync("watch", "--video", scenario.Video, "--db", db, "--no-window",
-            "--voice", "none", "--every-frame", "--json", "--threshold", "1.2026");
+            "--voice", "none", "--every-frame", "--json", "--threshold",
+            pack.DefaultThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(strict.ExitCode == 0, strict.ToString());
         Assert.Equal(0, strict.Json.GetProperty("greetings").GetInt32());
