@@ -37,9 +37,11 @@ internal sealed class CliRun
         async (result, ct) =>
         {
             var run = new CliRun(result);
+            // Ctrl+C cancels the command's work (a gallery write rolls back, a fetch cleans up); a second one kills.
+            using var stop = new StopSignal(ct);
             try
             {
-                return await body(run, ct);
+                return await body(run, stop.Token);
             }
             catch (VisageException e)
             {

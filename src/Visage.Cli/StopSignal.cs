@@ -5,8 +5,8 @@ namespace Visage.Cli;
 /// <summary>
 /// Turns the first Ctrl+C (SIGINT) or SIGTERM into a cancellation, so a long-running command can stop
 /// cleanly; a second one ends the process as usual, in case the clean stop hangs. System.CommandLine 2.0.0
-/// does not cancel an action's token on Ctrl+C unless configured to, so commands that must finish files
-/// (watch's output video) ask for this themselves.
+/// does not cancel an action's token on Ctrl+C unless configured to, so every command runs under one of
+/// these (see <see cref="CliRun.Action"/>).
 /// </summary>
 internal sealed class StopSignal : IDisposable
 {

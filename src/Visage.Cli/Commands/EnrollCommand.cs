@@ -42,6 +42,7 @@ internal static class EnrollCommand
             using var gallery = await SqliteGallery.OpenAsync(db, pipeline.ModelId, pipeline.Dimensions,
                 GalleryOpenMode.CreateIfMissing, ct);
             var enroller = new Enroller(pipeline, limits) { WholeImage = result.GetValue(wholeImage) };
+            run.Info($"enrolling {sources.Count} photos into {db}");
             var report = await EnrollWithProgressAsync(run, enroller, gallery, sources, result.GetValue(largest), ct);
 
             foreach (var outcome in report.Outcomes.Where(o => o.Status is not EnrollmentStatus.Enrolled))
