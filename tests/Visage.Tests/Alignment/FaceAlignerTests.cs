@@ -1,6 +1,8 @@
 using OpenCvSharp;
 using Visage.Alignment;
 
+using Visage.Tests.TestData;
+
 namespace Visage.Tests.Alignment;
 
 public sealed class FaceAlignerTests
@@ -36,7 +38,7 @@ public sealed class FaceAlignerTests
         Assert.Equal(112, aligned.Height);
         Assert.Equal(MatType.CV_8UC3, aligned.Type());
 
-        var centroids = DotCentroids(aligned);
+        var centroids = Dots.Centroids(aligned);
         Assert.Equal(5, centroids.Count);
         foreach (var expected in template.Points)
         {
@@ -44,36 +46,6 @@ public sealed class FaceAlignerTests
             Assert.True(Distance(nearest, expected) <= 1.5,
                 $"dot expected at ({expected.X:0.00},{expected.Y:0.00}), nearest found at ({nearest.X:0.00},{nearest.Y:0.00})");
         }
-    }
-
-    /// <summary>Brightness-weighted centroid of every connected bright blob.</summary>
-    private static List<Point2d> DotCentroids(Mat bgr)
-    {
-        using var gray = new Mat();
-        Cv2.CvtColor(bgr, gray, ColorConversionCodes.BGR2GRAY);
-        using var mask = new Mat();
-        Cv2.Threshold(gray, mask, 10, 255, ThresholdTypes.Binary);
-        using var labels = new Mat();
-        var count = Cv2.ConnectedComponents(mask, labels, PixelConnectivity.Connectivity8, MatType.CV_32S);
-
-        var sums = new double[count, 3];
-        int rows = gray.Rows, cols = gray.Cols;
-        for (var y = 0; y < rows; y++)
-        {
-            for (var x = 0; x < cols; x++)
-            {
-                var label = labels.At<int>(y, x);
-                if (label == 0) continue;
-                double w = gray.At<byte>(y, x);
-                sums[label, 0] += w;
-                sums[label, 1] += w * x;
-                sums[label, 2] += w * y;
-            }
-        }
-        var centroids = new List<Point2d>();
-        for (var label = 1; label < count; label++)
-            centroids.Add(new Point2d(sums[label, 1] / sums[label, 0], sums[label, 2] / sums[label, 0]));
-        return centroids;
     }
 
     private static double Distance(Point2d a, Point2f b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));

@@ -2,6 +2,8 @@ using OpenCvSharp;
 using Visage.Alignment;
 using Visage.Landmarks;
 
+using Visage.Tests.TestData;
+
 namespace Visage.Tests.FaceApi;
 
 public sealed class DlibChipAlignerTests
@@ -101,7 +103,7 @@ public sealed class DlibChipAlignerTests
         using var chip = DlibChipAligner.Extract(image, new FaceLandmarks(landmarks), Template);
 
         Assert.Equal((150, 150, MatType.CV_8UC3), (chip.Width, chip.Height, chip.Type()));
-        var centroids = DotCentroids(chip);
+        var centroids = Dots.Centroids(chip);
         Assert.Equal(marked.Length, centroids.Count);
         foreach (var i in marked)
         {
@@ -110,32 +112,6 @@ public sealed class DlibChipAlignerTests
             Assert.True(nearest.DistanceTo(expected) <= 0.5,
                 $"landmark {i}: dot expected at ({expected.X:0.00},{expected.Y:0.00}), found at ({nearest.X:0.00},{nearest.Y:0.00})");
         }
-    }
-
-    /// <summary>Brightness-weighted centroid of each bright blob.</summary>
-    private static List<Point2d> DotCentroids(Mat bgr)
-    {
-        using var gray = new Mat();
-        Cv2.CvtColor(bgr, gray, ColorConversionCodes.BGR2GRAY);
-        using var mask = new Mat();
-        Cv2.Threshold(gray, mask, 10, 255, ThresholdTypes.Binary);
-        using var labels = new Mat();
-        var count = Cv2.ConnectedComponents(mask, labels, PixelConnectivity.Connectivity8, MatType.CV_32S);
-        var sums = new double[count, 3];
-        int rows = gray.Rows, cols = gray.Cols;
-        for (var y = 0; y < rows; y++)
-        for (var x = 0; x < cols; x++)
-        {
-            var label = labels.At<int>(y, x);
-            if (label == 0) continue;
-            double w = gray.At<byte>(y, x);
-            sums[label, 0] += w;
-            sums[label, 1] += w * x;
-            sums[label, 2] += w * y;
-        }
-        return Enumerable.Range(1, count - 1)
-            .Select(l => new Point2d(sums[l, 1] / sums[l, 0], sums[l, 2] / sums[l, 0]))
-            .ToList();
     }
 
     private static void AssertNear(Point2d expected, Point2d actual, double tolerance) =>
