@@ -2,7 +2,6 @@ using System.CommandLine;
 using Spectre.Console;
 using Visage.Imaging;
 using Visage.Recognition;
-using Visage.Storage;
 
 namespace Visage.Cli.Commands;
 
@@ -34,16 +33,10 @@ internal static class IdentifyCommand
             var pipeline = await run.LoadPipelineAsync(ct);
             using var _pipeline = pipeline;
 
-            using var gallery = await OpenGalleryAsync(run, pipeline, limits, result.GetValue(known),
+            using var people = await KnownPeople.OpenAsync(run, pipeline, limits, result.GetValue(known),
                 result.GetValue(CommonOptions.Db)!, ct);
-            var enrolled = await gallery.GetFacesAsync(ct);
-            if (enrolled.Count == 0)
-                throw new VisageException($"{gallery.Location}: nobody is enrolled in this gallery yet");
-
-            // An explicit --threshold, else the gallery's calibrated one, else the model's.
-            var calibrated = await gallery.GetThresholdAsync(ct);
-            var threshold = CommonOptions.ThresholdOrDefault(result, calibrated?.Value ?? pipeline.DefaultThreshold);
-            var matcher = new FaceMatcher(enrolled);
+            var threshold = people.Threshold;
+            var matcher = people.Matcher();
             var identifications = pipeline.Analyze(image.Pixels)
                 .OrderBy(f => f.Box.X)
                 .Select(face => matcher.Identify(face, threshold))
@@ -57,24 +50,6 @@ internal static class IdentifyCommand
             return CliRun.Success;
         }));
         return command;
-    }
-
-    internal static async Task<IGallery> OpenGalleryAsync(CliRun run, FacePipeline pipeline, ImageLimits limits,
-        string? knownFolder, string db, CancellationToken ct)
-    {
-        if (knownFolder is null)
-            return await SqliteGallery.OpenAsync(db, pipeline.ModelId, pipeline.Dimensions, GalleryOpenMode.MustExist, ct);
-
-        var galleries = new KnownFolderGalleries(run.Home);
-        var (gallery, report) = await run.WithStatusAsync($"looking at the people in {knownFolder}",
-            _ => galleries.OpenAsync(knownFolder, pipeline, new Enroller(pipeline, limits), ct: ct));
-        if (report is not null)
-        {
-            run.Info($"enrolled {report.Enrolled} photos of {knownFolder} (cached until the folder changes)");
-            foreach (var outcome in report.Outcomes.Where(o => o.Status is not EnrollmentStatus.Enrolled))
-                run.Warn($"skipped {outcome.Message}");
-        }
-        return gallery;
     }
 
     private static void Print(CliRun run, string path, IReadOnlyList<Identification> identifications, float threshold,

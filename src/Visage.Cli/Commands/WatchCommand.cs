@@ -145,15 +145,11 @@ internal static class WatchCommand
             var limits = CommonOptions.Limits(result);
             var pipeline = await run.LoadPipelineAsync(ct);
             using var _pipeline = pipeline;
-            using var gallery = await IdentifyCommand.OpenGalleryAsync(run, pipeline, limits, result.GetValue(known),
+            using var people = await KnownPeople.OpenAsync(run, pipeline, limits, result.GetValue(known),
                 result.GetValue(CommonOptions.Db)!, ct);
-            var enrolled = await gallery.GetFacesAsync(ct);
-            if (enrolled.Count == 0)
-                throw new VisageException($"{gallery.Location}: nobody is enrolled in this gallery yet");
-            // As identify: an explicit --threshold, else the gallery's calibrated one, else the model's.
-            var calibrated = await gallery.GetThresholdAsync(ct);
-            var threshold = CommonOptions.ThresholdOrDefault(result, calibrated?.Value ?? pipeline.DefaultThreshold);
-            var recognizer = new PipelineFrameRecognizer(pipeline, new FaceMatcher(enrolled), threshold);
+            var threshold = people.Threshold;
+            var enrolled = people.Faces;
+            var recognizer = new PipelineFrameRecognizer(pipeline, people.Matcher(), threshold);
 
             var sinks = new List<IWatchEventSink>();
             try
