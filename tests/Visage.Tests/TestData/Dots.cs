@@ -15,8 +15,9 @@ internal static class Dots
         using var labels = new Mat();
         var count = Cv2.ConnectedComponents(mask, labels, PixelConnectivity.Connectivity8, MatType.CV_32S);
         var sums = new double[count, 3];
-        for (var y = 0; y < gray.Rows; y++)
-        for (var x = 0; x < gray.Cols; x++)
+        int rows = gray.Rows, cols = gray.Cols;
+        for (var y = 0; y < rows; y++)
+        for (var x = 0; x < cols; x++)
         {
             var label = labels.At<int>(y, x);
             if (label == 0) continue;
