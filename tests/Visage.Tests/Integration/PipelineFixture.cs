@@ -1,7 +1,7 @@
-using Visage.Detection;
 using Visage.Imaging;
 using Visage.Models;
 using Visage.Recognition;
+using Visage.Recognition.Evaluation;
 
 namespace Visage.Tests.Integration;
 
@@ -14,6 +14,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     private readonly Dictionary<string, Face> _subjects = new(StringComparer.Ordinal);
     private readonly List<string> _fallbacks = [];
     private FacePipeline? _pipeline;
+    private SubjectEncoder? _encoder;
 
     public ModelPack Pack => ModelCatalog.Default;
 
@@ -27,7 +28,11 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public int PhotosAnalysed => _subjects.Count;
 
-    public async Task InitializeAsync() => _pipeline = await FacePipeline.LoadAsync(Pack, Store);
+    public async Task InitializeAsync()
+    {
+        _pipeline = await FacePipeline.LoadAsync(Pack, Store);
+        _encoder = new SubjectEncoder(_pipeline);
+    }
 
     public Task DisposeAsync()
     {
@@ -36,8 +41,8 @@ public sealed class PipelineFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// The face a portrait is of: the most central one the detector finds, or, when it finds none, the
-    /// central 40% box of the photo (where LFW's funneled photos put the face).
+    /// The face a portrait is of, chosen as <c>visage evaluate</c> chooses it (<see cref="SubjectEncoder"/>):
+    /// the most central detected face, or the central box when none is found.
     /// </summary>
     public Face SubjectOf(string path)
     {
@@ -45,14 +50,9 @@ public sealed class PipelineFixture : IAsyncLifetime
         if (_subjects.TryGetValue(key, out var cached)) return cached;
 
         using var image = ImageReader.Read(key);
-        var faces = Pipeline.Analyze(image.Pixels);
-        if (faces.Count == 0)
-        {
-            _fallbacks.Add(key);
-            var box = new FaceBox(0.3f * image.Width, 0.3f * image.Height, 0.4f * image.Width, 0.4f * image.Height);
-            faces = Pipeline.Analyze(image.Pixels, [new DetectedFace(box, 0)]);
-        }
-        var subject = FaceSelection.MostCentral(faces, image.Width, image.Height);
+        var encoder = _encoder ?? throw new InvalidOperationException("the pipeline fixture has not been initialised");
+        var (subject, source) = encoder.FindSubject(image);
+        if (source == SubjectSource.CentralBox) _fallbacks.Add(key);
         _subjects[key] = subject;
         return subject;
     }

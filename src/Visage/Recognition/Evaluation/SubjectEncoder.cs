@@ -17,20 +17,18 @@ public sealed class SubjectEncoder(FacePipeline pipeline, EmbeddingCache? cache 
         if (cache?.Get(pipeline.ModelId, image.Sha256) is { } hit)
             return new SubjectEncoding(path, hit.Embedding, Enum.Parse<SubjectSource>(hit.How));
 
+        var (face, source) = FindSubject(image);
+        cache?.Put(pipeline.ModelId, image.Sha256, face.Embedding, source.ToString());
+        return new SubjectEncoding(path, face.Embedding, source);
+    }
+
+    /// <summary>The subject's face of a photo, and whether it was detected or the central box stood in.</summary>
+    public (Face Face, SubjectSource Source) FindSubject(FaceImage image)
+    {
         var faces = pipeline.Analyze(image.Pixels);
-        SubjectEncoding encoding;
         if (faces.Count > 0)
-        {
-            var subject = FaceSelection.MostCentral(faces, image.Width, image.Height);
-            encoding = new SubjectEncoding(path, subject.Embedding, SubjectSource.Detected);
-        }
-        else
-        {
-            var box = new FaceBox(image.Width * 0.3f, image.Height * 0.3f, image.Width * 0.4f, image.Height * 0.4f);
-            var face = pipeline.Analyze(image.Pixels, [new DetectedFace(box, 0)])[0];
-            encoding = new SubjectEncoding(path, face.Embedding, SubjectSource.CentralBox);
-        }
-        cache?.Put(pipeline.ModelId, image.Sha256, encoding.Embedding, encoding.Source.ToString());
-        return encoding;
+            return (FaceSelection.MostCentral(faces, image.Width, image.Height), SubjectSource.Detected);
+        var box = new FaceBox(image.Width * 0.3f, image.Height * 0.3f, image.Width * 0.4f, image.Height * 0.4f);
+        return (pipeline.Analyze(image.Pixels, [new DetectedFace(box, 0)])[0], SubjectSource.CentralBox);
     }
 }
