@@ -1,7 +1,6 @@
 using OpenCvSharp;
 using Visage.Models;
 using Visage.Storage;
-using Visage.Tests.Imaging;
 using Visage.Tests.TestData;
 
 namespace Visage.Tests.Cli;

@@ -1,5 +1,5 @@
 using Visage.Models;
-using Visage.Tests.Imaging;
+using Visage.Tests.TestData;
 
 namespace Visage.Tests.Cli;
 

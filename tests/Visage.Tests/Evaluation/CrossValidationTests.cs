@@ -1,6 +1,6 @@
 using Visage.Recognition;
 using Visage.Recognition.Evaluation;
-using Visage.Tests.Imaging;
+using Visage.Tests.TestData;
 
 namespace Visage.Tests.Evaluation;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Visage.Models.FaceApi;
-using Visage.Tests.Imaging;
+using Visage.Tests.TestData;
 
 namespace Visage.Tests.FaceApi;
 

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using OpenCvSharp;
 using Visage.Imaging;
 
+using Visage.Tests.TestData;
+
 namespace Visage.Tests.Imaging;
 
 public sealed class ImageReaderErrorTests : IDisposable

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using OpenCvSharp;
 using Visage.Imaging;
 
+using Visage.Tests.TestData;
+
 namespace Visage.Tests.Imaging;
 
 public sealed class ImageReaderFormatTests : IDisposable

@@ -1,7 +1,6 @@
 using Visage.Imaging;
 using Visage.Recognition;
 using Visage.Storage;
-using Visage.Tests.Imaging;
 using Visage.Tests.TestData;
 
 namespace Visage.Tests.Integration;

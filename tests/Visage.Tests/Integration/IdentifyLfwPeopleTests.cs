@@ -1,6 +1,5 @@
 using System.Globalization;
 using Visage.Recognition;
-using Visage.Tests.Imaging;
 using Visage.Tests.TestData;
 using Xunit.Abstractions;
 

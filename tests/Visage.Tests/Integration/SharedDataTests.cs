@@ -1,4 +1,3 @@
-using Visage.Tests.Imaging;
 using Visage.Tests.TestData;
 
 namespace Visage.Tests.Integration;

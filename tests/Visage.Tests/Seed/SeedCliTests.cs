@@ -1,5 +1,4 @@
 using Visage.Tests.Cli;
-using Visage.Tests.Imaging;
 using Visage.Tests.TestData;
 
 namespace Visage.Tests.Seed;

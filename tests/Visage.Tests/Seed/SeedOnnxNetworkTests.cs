@@ -110,7 +110,7 @@ public sealed class SeedOnnxNetworkTests(SeedRandomWeightsFixture random, SeedZe
     [Fact]
     public void Names_a_missing_file_and_a_file_of_the_wrong_size()
     {
-        using var broken = new Imaging.TempFolder();
+        using var broken = new TempFolder();
         foreach (var file in Directory.EnumerateFiles(random.Folder))
             File.CreateSymbolicLink(Path.Combine(broken.Path, Path.GetFileName(file)), file);
 

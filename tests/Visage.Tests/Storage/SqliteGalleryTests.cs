@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Visage.Storage;
-using Visage.Tests.Imaging;
+using Visage.Tests.TestData;
 
 namespace Visage.Tests.Storage;
 

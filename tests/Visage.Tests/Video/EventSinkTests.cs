@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Visage.Detection;
-using Visage.Tests.Imaging;
+using Visage.Tests.TestData;
 using Visage.Video;
 
 namespace Visage.Tests.Video;

@@ -1,5 +1,5 @@
 using OpenCvSharp;
-using Visage.Tests.Imaging;
+using Visage.Tests.TestData;
 using Visage.Video;
 
 namespace Visage.Tests.Video;

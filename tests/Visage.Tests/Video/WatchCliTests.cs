@@ -3,7 +3,7 @@ using Visage.Models;
 using Visage.Speech;
 using Visage.Storage;
 using Visage.Tests.Cli;
-using Visage.Tests.Imaging;
+using Visage.Tests.TestData;
 using Visage.Tests.Speech;
 
 namespace Visage.Tests.Video;

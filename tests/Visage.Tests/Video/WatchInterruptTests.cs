@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Visage.Tests.Cli;
-using Visage.Tests.Imaging;
+using Visage.Tests.TestData;
 
 namespace Visage.Tests.Video;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OpenCvSharp;
 using Visage.Speech;
-using Visage.Tests.Imaging;
+using Visage.Tests.TestData;
 using Visage.Video;
 
 namespace Visage.Tests.Video;

@@ -1,11 +1,11 @@
-namespace Visage.Tests.Imaging;
+namespace Visage.Tests.TestData;
 
 /// <summary>A fresh folder under the system temp path, deleted with everything in it on Dispose.</summary>
 internal sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "visage-imaging-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "visage-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
