@@ -51,6 +51,9 @@ internal static class CalibrateCommand
             var plotPath = result.GetValue(plot)!;
 
             using var pipeline = await run.LoadPipelineAsync(ct);
+            // A gallery of another model is refused before the photos are encoded, not after.
+            if (File.Exists(db))
+                using (await SqliteGallery.OpenAsync(db, pipeline.ModelId, pipeline.Dimensions, GalleryOpenMode.MustExist, ct)) { }
             using var cache = EmbeddingCache.Open(Path.Combine(run.Home.Root, "encodings.db"));
             var encoder = new SubjectEncoder(pipeline, cache, CommonOptions.Limits(result));
             var distances = result.GetValue(known) is { } folder

@@ -64,4 +64,21 @@ public sealed class CalibrateCliTests : IDisposable
         Assert.Contains("12 different-person pairs", calibrate.Err);
         Assert.False(File.Exists(db));
     }
+
+    [Fact]
+    public async Task A_gallery_of_another_model_is_refused_before_any_work_and_left_intact()
+    {
+        var db = Path.Combine(_temp.Path, "other.db");
+        using (await Visage.Storage.SqliteGallery.OpenAsync(db, "another-model", 128)) { }
+        var before = File.ReadAllBytes(db);
+        var plot = Path.Combine(_temp.Path, "never.png");
+
+        var calibrate = await VisageCli.RunAsync("calibrate", "--known", PeopleFolder(12, 3), "--far", "0.01",
+            "--db", db, "--plot", plot);
+
+        Assert.NotEqual(0, calibrate.ExitCode);
+        Assert.Contains("another-model", calibrate.Err);
+        Assert.False(File.Exists(plot));
+        Assert.Equal(before, File.ReadAllBytes(db));
+    }
 }
