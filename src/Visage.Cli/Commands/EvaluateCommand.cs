@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
-using Visage.Recognition.Evaluation;
+using Visage.Evaluation;
+using Visage.Recognition;
 using Visage.Storage;
 
 namespace Visage.Cli.Commands;

@@ -1,5 +1,5 @@
 using Visage.Recognition;
-using Visage.Recognition.Evaluation;
+using Visage.Evaluation;
 using Visage.Tests.TestData;
 
 namespace Visage.Tests.Evaluation;

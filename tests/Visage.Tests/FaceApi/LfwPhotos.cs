@@ -1,3 +1,4 @@
+using Visage.Evaluation;
 using Visage.Recognition;
 using Visage.Tests.TestData;
 

@@ -1,3 +1,4 @@
+using Visage.Evaluation;
 using System.Globalization;
 using Visage.Recognition;
 using Visage.Tests.TestData;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Visage.Models;
 using Visage.Recognition;
-using Visage.Recognition.Evaluation;
+using Visage.Evaluation;
 using Visage.Tests.TestData;
 using Xunit.Abstractions;
 

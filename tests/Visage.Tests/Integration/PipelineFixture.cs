@@ -1,7 +1,7 @@
 using Visage.Imaging;
 using Visage.Models;
 using Visage.Recognition;
-using Visage.Recognition.Evaluation;
+using Visage.Evaluation;
 
 namespace Visage.Tests.Integration;
 

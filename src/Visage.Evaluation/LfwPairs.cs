@@ -1,4 +1,6 @@
-namespace Visage.Recognition;
+using Visage.Recognition;
+
+namespace Visage.Evaluation;
 
 /// <summary>
 /// Reads LFW pair files: a header line, then "Name i j" (same person) or "Name1 i Name2 j" (different),

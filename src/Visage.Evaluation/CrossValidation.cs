@@ -1,4 +1,6 @@
-namespace Visage.Recognition.Evaluation;
+using Visage.Recognition;
+
+namespace Visage.Evaluation;
 
 /// <summary>
 /// The LFW protocol: for each fold, choose the best-accuracy threshold on the other folds and measure

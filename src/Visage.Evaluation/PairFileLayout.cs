@@ -1,4 +1,6 @@
-namespace Visage.Recognition.Evaluation;
+using Visage.Recognition;
+
+namespace Visage.Evaluation;
 
 /// <summary>
 /// What a pair file's header says: "N" (one set of N same and N different pairs, as View 1) or

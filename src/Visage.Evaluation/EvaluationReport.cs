@@ -1,4 +1,6 @@
-namespace Visage.Recognition.Evaluation;
+using Visage.Recognition;
+
+namespace Visage.Evaluation;
 
 /// <summary>Everything an evaluation measured. Rates are fractions in [0, 1].</summary>
 public sealed record EvaluationReport(

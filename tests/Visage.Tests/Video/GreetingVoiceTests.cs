@@ -3,7 +3,7 @@ using Visage.Detection;
 using Visage.Speech;
 using Visage.Video;
 
-namespace Visage.Tests.Speech;
+namespace Visage.Tests.Video;
 
 public sealed class GreetingVoiceTests
 {

@@ -2,7 +2,7 @@ using Visage.Detection;
 using Visage.Imaging;
 using Visage.Storage;
 
-namespace Visage.Recognition.Evaluation;
+namespace Visage.Recognition;
 
 /// <summary>
 /// Encodes the subject of labelled photos (benchmark pairs, calibration folders): the face nearest the

@@ -1,4 +1,4 @@
-namespace Visage.Recognition.Evaluation;
+namespace Visage.Recognition;
 
 /// <summary>
 /// A threshold chosen for a target false-accept rate on labelled photos, with what it achieves there and,

@@ -1,6 +1,6 @@
-using Visage.Video;
+using Visage.Speech;
 
-namespace Visage.Speech;
+namespace Visage.Video;
 
 /// <summary>
 /// Says each greeting on a background queue, so recognition never waits for a voice. A speaker that fails is

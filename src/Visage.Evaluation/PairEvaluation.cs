@@ -1,4 +1,6 @@
-namespace Visage.Recognition.Evaluation;
+using Visage.Recognition;
+
+namespace Visage.Evaluation;
 
 /// <summary>
 /// Measures a pipeline on labelled pairs, as the LFW protocol does: with a training file, the threshold is

@@ -1,6 +1,7 @@
+using Visage.Recognition;
 using ScottPlot;
 
-namespace Visage.Recognition.Evaluation;
+namespace Visage.Evaluation;
 
 /// <summary>PNG plots of a verifier: its ROC curve and its same- and different-person distance distributions.</summary>
 public static class DistancePlots

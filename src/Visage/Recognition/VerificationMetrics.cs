@@ -1,4 +1,4 @@
-namespace Visage.Recognition.Evaluation;
+namespace Visage.Recognition;
 
 /// <summary>
 /// Metrics of a verifier from labelled distances, where smaller means more alike and a pair is accepted

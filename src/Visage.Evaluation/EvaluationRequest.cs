@@ -1,4 +1,6 @@
-namespace Visage.Recognition.Evaluation;
+using Visage.Recognition;
+
+namespace Visage.Evaluation;
 
 /// <summary>
 /// What to evaluate: the pairs to measure on, where their images are, and either the pairs to choose the

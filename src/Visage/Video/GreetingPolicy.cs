@@ -1,4 +1,4 @@
-namespace Visage.Speech;
+namespace Visage.Video;
 
 /// <summary>
 /// Decides who to greet: a person recognised in at least <c>confirmFrames</c> of the last <c>windowFrames</c>

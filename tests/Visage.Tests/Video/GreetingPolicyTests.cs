@@ -1,6 +1,6 @@
-using Visage.Speech;
+using Visage.Video;
 
-namespace Visage.Tests.Speech;
+namespace Visage.Tests.Video;
 
 public sealed class GreetingPolicyTests
 {

@@ -1,4 +1,4 @@
-namespace Visage.Recognition.Evaluation;
+namespace Visage.Recognition;
 
 /// <summary>How the subject's face of a photo was found.</summary>
 public enum SubjectSource

@@ -1,7 +1,8 @@
+using Visage.Evaluation;
 using Visage.Recognition;
 using Visage.Tests.TestData;
 
-namespace Visage.Tests.Recognition;
+namespace Visage.Tests.Evaluation;
 
 public sealed class LfwPairsTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace Visage.Recognition.Evaluation;
+namespace Visage.Recognition;
 
 /// <summary>
 /// Picks the threshold that keeps the false-accept rate at a target, from labelled distances. A rate of
