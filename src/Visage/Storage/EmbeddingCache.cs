@@ -1,11 +1,13 @@
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using Visage.Detection;
 
 namespace Visage.Storage;
 
 /// <summary>
-/// Encodings of whole photos' subjects, by image SHA-256 and model, so a repeated evaluation or calibration
-/// need not run the networks again. A cache: losing it costs time, never answers.
+/// Encodings of whole photos' subjects, and of every face of a photo, by image SHA-256 and model, so a repeated
+/// evaluation, calibration or clustering need not run the networks again. A cache: losing it costs time, never
+/// answers.
 /// </summary>
 public sealed class EmbeddingCache : IDisposable
 {
@@ -33,6 +35,11 @@ public sealed class EmbeddingCache : IDisposable
                     image_sha256 TEXT NOT NULL,
                     how TEXT NOT NULL,
                     embedding BLOB NOT NULL,
+                    PRIMARY KEY (model_id, image_sha256));
+                CREATE TABLE IF NOT EXISTS image_faces (
+                    model_id TEXT NOT NULL,
+                    image_sha256 TEXT NOT NULL,
+                    faces BLOB NOT NULL,
                     PRIMARY KEY (model_id, image_sha256));
                 """;
             command.ExecuteNonQuery();
@@ -67,6 +74,48 @@ public sealed class EmbeddingCache : IDisposable
         command.Parameters.AddWithValue("$sha", imageSha256);
         command.Parameters.AddWithValue("$how", how);
         command.Parameters.AddWithValue("$embedding", MemoryMarshal.AsBytes(embedding.AsSpan()).ToArray());
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Every face found in an image, as cached; null when the image is not cached, empty when it was analysed and
+    /// had no face.
+    /// </summary>
+    public IReadOnlyList<CachedFace>? GetFaces(string modelId, string imageSha256)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT faces FROM image_faces WHERE model_id = $model AND image_sha256 = $sha";
+        command.Parameters.AddWithValue("$model", modelId);
+        command.Parameters.AddWithValue("$sha", imageSha256);
+        if (command.ExecuteScalar() is not byte[] blob) return null;
+        // The face count, then per face: x, y, width, height, score and the encoding (one length for all faces).
+        var numbers = MemoryMarshal.Cast<byte, float>(blob);
+        var count = (int)numbers[0];
+        if (count == 0) return [];
+        var perFace = (numbers.Length - 1) / count;
+        var faces = new List<CachedFace>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var face = numbers.Slice(1 + i * perFace, perFace);
+            faces.Add(new CachedFace(new FaceBox(face[0], face[1], face[2], face[3]), face[4], face[5..].ToArray()));
+        }
+        return faces;
+    }
+
+    public void PutFaces(string modelId, string imageSha256, IReadOnlyList<CachedFace> faces)
+    {
+        var numbers = new List<float> { faces.Count };
+        foreach (var face in faces)
+        {
+            numbers.AddRange([face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score]);
+            numbers.AddRange(face.Embedding);
+        }
+        using var command = _connection.CreateCommand();
+        command.CommandText =
+            "INSERT OR REPLACE INTO image_faces (model_id, image_sha256, faces) VALUES ($model, $sha, $faces)";
+        command.Parameters.AddWithValue("$model", modelId);
+        command.Parameters.AddWithValue("$sha", imageSha256);
+        command.Parameters.AddWithValue("$faces", MemoryMarshal.AsBytes(numbers.ToArray().AsSpan()).ToArray());
         command.ExecuteNonQuery();
     }
 
