@@ -3,7 +3,8 @@ namespace Visage.Recognition.Clustering;
 /// <summary>
 /// Chinese whispers (Biemann 2006) as dlib's face clustering runs it: every face starts with its own label; in
 /// each pass, taken in a seeded random order, a face adopts the label with the most votes among itself and its
-/// neighbours (ties: the smallest label). Stops after a pass that changes nothing.
+/// neighbours (ties: the smallest label). Stops after a pass that changes nothing. Weighted, each neighbour votes
+/// 1 - distance/threshold and the face itself does not vote.
 /// </summary>
 internal static class ChineseWhispers
 {
@@ -22,7 +23,9 @@ internal static class ChineseWhispers
             foreach (var face in order)
             {
                 votes.Clear();
-                votes[labels[face]] = 1.0; // dlib's graph holds each face's edge to itself
+                // dlib's graph holds each face's edge to itself: its own label votes too. Weighted, it would outvote
+                // every neighbour (weight 1 at distance 0), so only neighbours vote.
+                if (!options.Weighted) votes[labels[face]] = 1.0;
                 foreach (var neighbour in component.Neighbours[face])
                 {
                     var weight = options.Weighted ? 1.0 - neighbour.Distance / component.Threshold : 1.0;
