@@ -32,9 +32,9 @@ internal sealed class FaceSource(FacePipeline pipeline, EmbeddingCache cache)
     public (int Width, int Height, IReadOnlyList<CachedFace> Faces) AllFaces(string path)
     {
         using var image = ImageReader.Read(path);
-        if (cache.GetFaces(pipeline.ModelId, image.Sha256) is { } hit) return (image.Width, image.Height, hit);
+        if (cache.GetFaces(pipeline.Fingerprint.Id, image.Sha256) is { } hit) return (image.Width, image.Height, hit);
         var faces = pipeline.Analyze(image.Pixels).Select(f => new CachedFace(f.Box, f.Score, f.Embedding)).ToList();
-        cache.PutFaces(pipeline.ModelId, image.Sha256, faces);
+        cache.PutFaces(pipeline.Fingerprint.Id, image.Sha256, faces);
         Analysed++;
         return (image.Width, image.Height, faces);
     }
