@@ -46,6 +46,7 @@ void Say(string line)
 using var pipeline = await FacePipeline.LoadAsync(pack, new ModelStore(home));
 using var cache = EmbeddingCache.Open(cachePath);
 var source = new FaceSource(pipeline, cache);
+Console.Error.WriteLine($"cluster bench: encoding with {pipeline.Fingerprint}, cache {cachePath}");
 var lfw = LfwPeople.Read(folder);
 var work = Path.Combine(Path.GetTempPath(), $"visage-cluster-bench-{Environment.ProcessId}");
 var clock = Stopwatch.StartNew();
@@ -58,7 +59,7 @@ finally
 {
     if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
 }
-Say($"pack {pack.Id} (verification threshold {pack.DefaultThreshold:0.0000}); {Environment.ProcessorCount} cores; " +
+Say($"pack {pack.Id} (verification threshold {pack.DefaultThreshold:0.0000}), pipeline {pipeline.Fingerprint.Id}; {Environment.ProcessorCount} cores; " +
     $"encoding took {clock.Elapsed.TotalSeconds:0} s ({source.Analysed} photos analysed, the rest from the cache)");
 
 float[] ratios = [0.6f, 0.7f, 0.75f, 0.8f, 0.85f, 0.9f, 0.95f, 1.0f, 1.1f];
