@@ -41,6 +41,8 @@ internal static class CliErrors
         VisageSetting.FalseAcceptRate => "--far",
         VisageSetting.PersonName => "name",
         VisageSetting.BatchSize => "--batch-size",
+        VisageSetting.MinClusterSize => "--min-size",
+        VisageSetting.ClusterDistance => "--distance",
         VisageSetting.Camera => "--camera",
         VisageSetting.StreamUrl => "--url",
         VisageSetting.VideoFile => "--video",
