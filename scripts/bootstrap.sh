@@ -15,6 +15,7 @@ visage_runtime_packages=(
 
 # Debian packages only the test suite needs (servers and tools the tests start themselves), one a line.
 visage_test_packages=(
+    chromium     # renders the HTML pages the tests write (headless, screenshots)
 )
 
 # Installs the packages given that are missing: with apt-get when run as root, else says what to run.
