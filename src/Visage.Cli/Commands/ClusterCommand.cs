@@ -34,7 +34,10 @@ internal static class ClusterCommand
             using var recognizer = await run.LoadRecognizerAsync(ct);
             var db = result.GetValue(CommonOptions.Db)!;
             var known = result.GetValue(CommonOptions.Known);
-            var useGallery = known is not null || File.Exists(db) || result.GetResult(CommonOptions.Db) is { Implicit: false };
+            // No gallery yet: nobody is known, every face is a stranger (the gallery is made by naming a group).
+            var useGallery = known is not null || File.Exists(db);
+            if (!useGallery && result.GetResult(CommonOptions.Db) is { Implicit: false })
+                run.Info($"{db}: no gallery yet, so nobody is known");
             using var people = useGallery ? await run.OpenPeopleAsync(recognizer, known, db, ct) : null;
             var grouping = await run.WithProgressAsync($"finding the faces in {path}", progress => people is not null
                 ? people.GroupFacesAsync([path], options, progress, ct)
@@ -42,7 +45,7 @@ internal static class ClusterCommand
 
             if (result.GetValue(html) is { } page)
             {
-                await ClusterPage.WriteAsync(page, path, people is null || known is not null ? null : db, grouping, recognizer, ct);
+                await ClusterPage.WriteAsync(page, path, known is not null ? null : db, grouping, recognizer, ct);
                 run.Info($"wrote {page}");
             }
             foreach (var problem in grouping.Failed) run.Warn($"skipped {problem.Message}");
