@@ -37,4 +37,5 @@ internal sealed record EnrollJson(string Db, string Model, int Enrolled, int Alr
     IReadOnlyList<EnrollOutcomeJson> Photos);
 
 internal sealed record WatchJson(string Source, string Ending, long FramesRead, long FramesProcessed, long FramesDropped,
-    long FacesSeen, int Greetings, IReadOnlyList<string> Greeted, double MedianMilliseconds);
+    long FacesSeen, int Greetings, IReadOnlyList<string> Greeted, double MedianMilliseconds, int Disconnections,
+    int Reconnections);

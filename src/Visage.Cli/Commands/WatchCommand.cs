@@ -27,7 +27,20 @@ internal static class WatchCommand
         var url = new Option<string?>("--url")
         {
             HelpName = "URL",
-            Description = "Watch a network stream (rtsp:// or http://)",
+            Description = "Watch a network stream: rtsp://, rtsps://, or http(s):// serving MJPEG or HLS " +
+                          "(read through ffmpeg; reconnected whenever it drops)",
+        };
+        var rtspTransport = new Option<string>("--rtsp-transport")
+        {
+            HelpName = "tcp|udp",
+            Description = "How an rtsp:// stream's pictures travel: tcp (on the RTSP connection) or udp",
+            DefaultValueFactory = _ => "tcp",
+        };
+        var stallTimeout = new Option<string>("--stall-timeout")
+        {
+            HelpName = "DURATION",
+            Description = "Reconnect a stream that gives no picture for this long",
+            DefaultValueFactory = _ => "10s",
         };
         var known = new Option<string?>("--known")
         {
@@ -106,7 +119,7 @@ internal static class WatchCommand
         var command = new Command("watch",
             "Watch a camera, video or stream and greet the people you know by name (the seed's welcome loop)")
         {
-            camera, video, url, known, CommonOptions.Db, CommonOptions.Threshold, confirm, window, cooldown, noWindow,
+            camera, video, url, rtspTransport, stallTimeout, known, CommonOptions.Db, CommonOptions.Threshold, confirm, window, cooldown, noWindow,
             output, snapshot, events, eventsAll, onGreet, voice, speakTo, everyFrame, openTimeout, CommonOptions.Json,
         };
         command.SetAction(CliRun.Action(async (run, ct) =>
@@ -126,9 +139,20 @@ internal static class WatchCommand
                     $"--confirm-frames {confirmFrames}: cannot be more than --window-frames {windowFrames}");
             var policy = new GreetingPolicy(confirmFrames, windowFrames,
                 DurationText.Parse(result.GetValue(cooldown)!, "--cooldown"));
-            var timeout = DurationText.Parse(result.GetValue(openTimeout)!, "--open-timeout");
-            if (timeout <= TimeSpan.Zero)
-                throw new VisageException($"--open-timeout: must be longer than zero, not {result.GetValue(openTimeout)}");
+            var inputOptions = new VideoInputOptions
+            {
+                OpenTimeout = PositiveDuration(result.GetValue(openTimeout)!, "--open-timeout"),
+                StallTimeout = PositiveDuration(result.GetValue(stallTimeout)!, "--stall-timeout"),
+                RtspTransport = result.GetValue(rtspTransport)!.ToLowerInvariant() switch
+                {
+                    "tcp" => RtspTransport.Tcp,
+                    "udp" => RtspTransport.Udp,
+                    var other => throw new VisageException($"--rtsp-transport: '{other}' is not tcp or udp"),
+                },
+            };
+            if (result.GetResult(rtspTransport) is { Implicit: false }
+                && !(source is VideoSource.Url { Address: var address } && address.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase)))
+                throw new VisageException("--rtsp-transport: only for --url rtsp://... or rtsps://...");
             if (result.GetValue(eventsAll) && result.GetValue(events) is null)
                 throw new VisageException("--events-all needs --events FILE to write to");
             var pacing = result.GetValue(everyFrame) ? FilePacing.EveryFrame : FilePacing.RealTime;
@@ -138,7 +162,7 @@ internal static class WatchCommand
             var speaker = ChooseSpeaker(run, result.GetValue(voice)!, result.GetValue(speakTo),
                 result.GetResult(voice) is { Implicit: false });
 
-            using var input = await VideoInput.OpenAsync(source, timeout, ct: ct);
+            using var input = await VideoInput.OpenAsync(source, inputOptions, ct: ct);
             run.Info($"{source}: {input.FrameSize.Width}x{input.FrameSize.Height}" +
                      (source.IsLive ? "" : $" at {input.Fps:0.##} fps"));
 
@@ -155,6 +179,7 @@ internal static class WatchCommand
             try
             {
                 if (!run.Json) sinks.Add(new GreetingPrinter(run.Out));
+                if (source is VideoSource.Url) sinks.Add(new ConnectionPrinter(run));
                 if (result.GetValue(events) is { } eventsPath) sinks.Add(new EventLogSink(eventsPath, run.Warn));
                 if (result.GetValue(onGreet) is { } hook) sinks.Add(new GreetHookSink(hook, run.Warn));
                 if (speaker is not null) sinks.Add(new GreetingVoice(speaker, run.Warn));
@@ -192,6 +217,12 @@ internal static class WatchCommand
         return command;
     }
 
+    private static TimeSpan PositiveDuration(string text, string option)
+    {
+        var duration = DurationText.Parse(text, option);
+        return duration > TimeSpan.Zero ? duration : throw new VisageException($"{option}: must be longer than zero, not {text}");
+    }
+
     private static int Positive(int value, string option) =>
         value >= 1 ? value : throw new VisageException($"{option}: must be 1 or more, not {value}");
 
@@ -225,10 +256,12 @@ internal static class WatchCommand
         if (run.Json)
         {
             run.WriteJson(new WatchJson(s.Source, ending, s.FramesRead, s.FramesProcessed, s.FramesDropped, s.FacesSeen,
-                s.Greetings, s.Greeted, Math.Round(s.MedianMilliseconds, 1)));
+                s.Greetings, s.Greeted, Math.Round(s.MedianMilliseconds, 1), s.Disconnections, s.Reconnections));
             return;
         }
         run.Out.MarkupLineInterpolated($"{s.Source}: {ending}");
+        if (s.Disconnections > 0)
+            run.Out.MarkupLineInterpolated($"  stream: down {s.Disconnections} times, reconnected {s.Reconnections}");
         run.Out.MarkupLineInterpolated(
             $"  frames: {s.FramesRead} read, {s.FramesProcessed} processed, {s.FramesDropped} dropped");
         run.Out.MarkupLineInterpolated($"  faces seen: {s.FacesSeen}");
