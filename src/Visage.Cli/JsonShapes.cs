@@ -38,4 +38,4 @@ internal sealed record EnrollJson(string Db, string Model, int Enrolled, int Alr
 
 internal sealed record WatchJson(string Source, string Ending, long FramesRead, long FramesProcessed, long FramesDropped,
     long FacesSeen, int Greetings, IReadOnlyList<string> Greeted, double MedianMilliseconds, int Disconnections,
-    int Reconnections);
+    int Reconnections, string? Error);

@@ -207,6 +207,8 @@ internal static class WatchCommand
                     await sink.CompleteAsync(drain.Token);
 
                 Print(run, summary);
+                // A broken video file: the summary says what was seen before it broke, the error why, and the exit fails.
+                if (summary is { Ending: WatchEnding.Failed, Error: { } error }) throw new VisageException(error);
                 return CliRun.Success;
             }
             finally
@@ -251,12 +253,13 @@ internal static class WatchCommand
         {
             WatchEnding.EndOfVideo => "end of video",
             WatchEnding.Stopped => "stopped in the window",
+            WatchEnding.Failed => "broken video",
             _ => "interrupted",
         };
         if (run.Json)
         {
             run.WriteJson(new WatchJson(s.Source, ending, s.FramesRead, s.FramesProcessed, s.FramesDropped, s.FacesSeen,
-                s.Greetings, s.Greeted, Math.Round(s.MedianMilliseconds, 1), s.Disconnections, s.Reconnections));
+                s.Greetings, s.Greeted, Math.Round(s.MedianMilliseconds, 1), s.Disconnections, s.Reconnections, s.Error));
             return;
         }
         run.Out.MarkupLineInterpolated($"{s.Source}: {ending}");

@@ -2,12 +2,17 @@ using OpenCvSharp;
 
 namespace Visage.Video;
 
-/// <summary>A camera or a video file, read by OpenCV.</summary>
+/// <summary>
+/// A camera or a video file, read by OpenCV. A file that stops giving pictures well before the end its container
+/// states (cut short, or broken midway) is an error, not an ordinary end.
+/// </summary>
 internal sealed class OpenCvFrameStream : IFrameStream
 {
     private readonly VideoSource _source;
     private readonly VideoCapture _capture;
     private Mat? _first;
+    private long _read;
+    private double _lastMilliseconds;
 
     private OpenCvFrameStream(VideoSource source, VideoCapture capture, Mat first)
     {
@@ -17,6 +22,7 @@ internal sealed class OpenCvFrameStream : IFrameStream
         FrameSize = first.Size();
         var fps = capture.Fps;
         Fps = double.IsFinite(fps) && fps is > 0 and < 1000 ? fps : null;
+        _lastMilliseconds = capture.Get(VideoCaptureProperties.PosMsec);
     }
 
     public Size FrameSize { get; }
@@ -68,12 +74,37 @@ internal sealed class OpenCvFrameStream : IFrameStream
         if (_first is { } first)
         {
             _first = null;
+            _read++;
             return first;
         }
         var image = new Mat();
-        if (_capture.Read(image) && !image.Empty()) return image;
+        if (_capture.Read(image) && !image.Empty())
+        {
+            _read++;
+            _lastMilliseconds = _capture.Get(VideoCaptureProperties.PosMsec);
+            return image;
+        }
         image.Dispose();
+        if (_source is VideoSource.File) CheckReachedTheEnd();
         return null;
+    }
+
+    /// <summary>
+    /// Throws when the file ended well short of the frames its container states. Container counts of some formats
+    /// are estimates (duration times frame rate), so a file whose last picture came near the stated duration
+    /// passes even with fewer frames than stated.
+    /// </summary>
+    private void CheckReachedTheEnd()
+    {
+        var stated = (long)Math.Round(_capture.Get(VideoCaptureProperties.FrameCount));
+        if (stated <= 0 || Fps is not { } fps) return;
+        var missing = stated - _read;
+        if (missing <= Math.Max(2, stated / 50)) return;
+        var statedSeconds = stated / fps;
+        var reachedSeconds = _lastMilliseconds / 1000 + 1 / fps;
+        if (double.IsFinite(reachedSeconds) && reachedSeconds >= statedSeconds * 0.98) return;
+        throw new VisageException(
+            $"{_source}: the video ends after {_read} of its {stated} frames (cut short or corrupt)");
     }
 
     public void Dispose()

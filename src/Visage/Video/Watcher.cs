@@ -29,6 +29,7 @@ public sealed class Watcher
     private int _greetings;
     private int _snapshots;
     private volatile bool _stoppedByUser;
+    private string? _sourceError;
     private long _lastIndex = -1;
     private TimeSpan _lastPosition;
 
@@ -75,12 +76,14 @@ public sealed class Watcher
 
         var ending = ct.IsCancellationRequested ? WatchEnding.Interrupted
             : _stoppedByUser ? WatchEnding.Stopped
+            : _sourceError is not null ? WatchEnding.Failed
             : WatchEnding.EndOfVideo;
         return new WatchSummary(_input.Source.ToString(), ending, Interlocked.Read(ref _read), _processed, _facesSeen,
             _greetings, _greeted.ToList(), _times.Milliseconds)
         {
             Disconnections = _input.Disconnections,
             Reconnections = _input.Reconnections,
+            Error = _sourceError,
         };
     }
 
@@ -137,7 +140,7 @@ public sealed class Watcher
         }
     }
 
-    /// <summary>The next frame; null at the end or when stopped.</summary>
+    /// <summary>The next frame; null at the end, when stopped, or when the source broke (the error is kept for the summary).</summary>
     private VideoFrame? ReadFrame(CancellationToken stop)
     {
         try
@@ -146,6 +149,11 @@ public sealed class Watcher
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+            return null;
+        }
+        catch (VisageException e)
+        {
+            _sourceError = e.Message;
             return null;
         }
     }

@@ -23,6 +23,7 @@ public sealed class VideoInputTests : IDisposable
     [Theory]
     [InlineData("small.avi")]
     [InlineData("small.mp4")]
+    [InlineData("small.mkv")]
     public async Task A_file_gives_every_frame_timed_by_its_frame_rate(string name)
     {
         using var input = await VideoInput.OpenAsync(new VideoSource.File(SmallVideo(name, 12, 4)), Timeout);
@@ -70,6 +71,53 @@ public sealed class VideoInputTests : IDisposable
         var error = await Assert.ThrowsAsync<VisageException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
 
         Assert.StartsWith($"{path}: ", error.Message);
+    }
+
+    /// <summary>
+    /// A file that opens but stops giving pictures long before the end its container states: an AVI whose second
+    /// half is missing, and an MP4 with its index in front (as phones and web encoders write) holding a tenth of its
+    /// pictures. Reading it to the end is an error naming the file and the frames it had, not an ordinary end.
+    /// </summary>
+    [Theory]
+    [InlineData("cut.avi", 0.5)]
+    [InlineData("cut.mp4", 0.3)]
+    public async Task A_video_that_ends_well_short_of_its_stated_length_is_an_error(string name, double kept)
+    {
+        // Noise, so the pictures outweigh the index.
+        var whole = _temp.File("whole" + Path.GetExtension(name));
+        TestVideos.Write(whole, 25, new Size(64, 48), Enumerable.Range(0, 100).Select(_ => new TestVideos.Shot(() =>
+        {
+            var noise = new Mat(48, 64, MatType.CV_8UC3);
+            Cv2.Randu(noise, Scalar.All(0), Scalar.All(255));
+            return noise;
+        }, 1)));
+        if (name.EndsWith(".mp4")) whole = IndexInFront(whole);
+        var bytes = File.ReadAllBytes(whole);
+        var path = _temp.Write(name, bytes[..(int)(bytes.Length * kept)]);
+
+        using var input = await VideoInput.OpenAsync(new VideoSource.File(path), Timeout);
+        var read = 0;
+        var error = Assert.Throws<VisageException>(() =>
+        {
+            while (input.Read() is { } frame)
+            {
+                frame.Dispose();
+                read++;
+            }
+        });
+
+        Assert.InRange(read, 1, 90);
+        Assert.Equal($"{path}: the video ends after {read} of its 100 frames (cut short or corrupt)", error.Message);
+    }
+
+    private string IndexInFront(string mp4)
+    {
+        var moved = _temp.File("faststart.mp4");
+        using var ffmpeg = System.Diagnostics.Process.Start("ffmpeg",
+            ["-hide_banner", "-loglevel", "error", "-y", "-i", mp4, "-c", "copy", "-movflags", "+faststart", moved])!;
+        ffmpeg.WaitForExit();
+        Assert.Equal(0, ffmpeg.ExitCode);
+        return moved;
     }
 
     [Fact]
