@@ -18,8 +18,9 @@ internal static class LocalPorts
     }
 
     /// <summary>
-    /// Whether a socket listens on the port, read from the kernel's table: connecting to find out would use up a
-    /// server that takes one client (<c>ffmpeg -listen 1</c>).
+    /// Whether a server is up on the port: a socket listens there, or has already taken its one client
+    /// (<c>ffmpeg -listen 1</c> stops listening once a client connects, which a client retrying hard does at once).
+    /// Read from the kernel's table: connecting to find out would use up such a server.
     /// </summary>
     public static bool IsListening(int port)
     {
@@ -29,7 +30,7 @@ internal static class LocalPorts
             foreach (var line in File.ReadLines(table).Skip(1))
             {
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length < 4 || fields[3] != "0A") continue; // 0A: LISTEN
+                if (fields.Length < 4 || fields[3] is not ("0A" or "01")) continue; // LISTEN, ESTABLISHED
                 var local = fields[1];
                 var portHex = local[(local.LastIndexOf(':') + 1)..];
                 if (int.Parse(portHex, NumberStyles.HexNumber, CultureInfo.InvariantCulture) == port) return true;

@@ -13,11 +13,11 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
 {
     private const string Password = "s3cret-Pw";
 
-    // Short stall timeout and retry delays keep the tests quick; the open timeout leaves a busy machine room to start ffmpeg.
+    // Short retry delays keep the tests quick; the open and stall timeouts leave a busy machine room to run ffmpeg.
     private static readonly VideoInputOptions Options = new()
     {
         OpenTimeout = TimeSpan.FromSeconds(8),
-        StallTimeout = TimeSpan.FromSeconds(2),
+        StallTimeout = TimeSpan.FromSeconds(5),
         FirstRetryDelay = TimeSpan.FromMilliseconds(100),
         MaxRetryDelay = TimeSpan.FromMilliseconds(500),
     };
@@ -151,14 +151,15 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
         await recorder.WaitForFramesAsync(5);
 
         // The camera goes away: nothing listens.
+        var start = recorder.Events.Count;
         server.Dispose();
-        var down = await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Disconnected);
-        var refused = await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Retrying && e.Message.StartsWith("connection refused"));
+        var down = await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Disconnected, start);
+        var refused = await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Retrying && e.Message.StartsWith("connection refused"), start);
         // Something else answers on its port: garbage, then silence.
         using (RawTcpServer.Garbage(port))
-            await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Retrying && e.Message.StartsWith("not a video stream"));
+            await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Retrying && e.Message.StartsWith("not a video stream"), start);
         using (RawTcpServer.Silent(port))
-            await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Retrying && e.Message.StartsWith("no answer within"));
+            await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Retrying && e.Message.StartsWith("no answer within"), start);
         // The camera comes back.
         var framesBefore = recorder.Frames.Count;
         var eventsBefore = recorder.Events.Count;
@@ -170,25 +171,27 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
         Assert.Contains(down.Reason, new DisconnectReason?[] { DisconnectReason.Ended, DisconnectReason.Failed });
         Assert.Equal($"http://cam:***@127.0.0.1:{port}/video.mjpg", down.Source);
         Assert.Equal($"connection refused: nothing is listening at 127.0.0.1:{port}", refused.Message);
-        var events = recorder.Events;
-        Assert.Equal(ConnectionEventKind.Disconnected, events[0].Kind);
-        Assert.Equal(1, events.Count(e => e.Kind == ConnectionEventKind.Disconnected));
-        Assert.Equal(1, events.Count(e => e.Kind == ConnectionEventKind.Reconnected));
-        Assert.Equal(reconnected, events[^1]);
-        // Attempts count up through the outage, and the reconnection says how many it took and how long it was down.
-        var attempts = events.Where(e => e.Kind == ConnectionEventKind.Retrying).Select(e => e.Attempt).ToList();
+        // One outage: down, failed attempts counting up, back (a machine busy enough to stall the stream again
+        // afterwards may add another, which is not this test's business).
+        var events = recorder.Events.Skip(start).ToList();
+        var outage = events.TakeWhile(e => e.Kind != ConnectionEventKind.Reconnected).ToList();
+        Assert.Equal(down, outage[0]);
+        Assert.All(outage.Skip(1), e => Assert.Equal(ConnectionEventKind.Retrying, e.Kind));
+        Assert.Equal(reconnected, events[outage.Count]);
+        // The reconnection says how many attempts it took and how long the stream was down.
+        var attempts = outage.Skip(1).Select(e => e.Attempt).ToList();
         Assert.Equal(Enumerable.Range(1, attempts.Count), attempts);
         Assert.Equal(attempts.Count + 1, reconnected.Attempt);
         Assert.True(reconnected.Downtime > TimeSpan.Zero);
-        Assert.All(events.Where(e => e.Kind == ConnectionEventKind.Retrying), e => Assert.InRange(e.RetryIn!.Value,
+        Assert.All(outage.Skip(1), e => Assert.InRange(e.RetryIn!.Value,
             TimeSpan.Zero, Options.MaxRetryDelay));
         // Frames go on being numbered across the outage, and no message or event holds the password.
         var numbers = recorder.Frames.Select(f => f.Index).ToList();
         Assert.Equal(Enumerable.Range(0, numbers.Count).Select(i => (long)i), numbers);
         AssertPlainGrey(recorder.Frames);
         Assert.DoesNotContain(events, e => e.Message.Contains(Password) || e.Source.Contains(Password));
-        Assert.Equal(1, input.Disconnections);
-        Assert.Equal(1, input.Reconnections);
+        Assert.True(input.Disconnections >= 1);
+        Assert.True(input.Reconnections >= 1);
     }
 
     [Fact]
@@ -196,16 +199,17 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
     {
         var port = LocalPorts.Free();
         using var server = await FfmpegTool.ServeMjpegAsync(clips.Mjpeg, port);
-        using var input = await OpenAsync($"http://127.0.0.1:{port}/video.mjpg");
+        using var input = await OpenAsync($"http://127.0.0.1:{port}/video.mjpg", Options with { StallTimeout = TimeSpan.FromSeconds(2) });
         await using var recorder = new InputRecorder(input);
         await recorder.WaitForFramesAsync(5);
 
         // A frozen camera: the connection stays open and nothing comes.
+        var start = recorder.Events.Count;
         server.Pause();
-        var stalled = await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Disconnected);
+        var stalled = await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Disconnected, start);
         server.Kill();
         using var back = await FfmpegTool.ServeMjpegAsync(clips.Mjpeg, port);
-        await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Reconnected);
+        await recorder.WaitForAsync(e => e.Kind == ConnectionEventKind.Reconnected, start);
         var frames = recorder.Frames.Count;
         await recorder.WaitForFramesAsync(frames + 5);
 
