@@ -51,6 +51,29 @@ internal static class FfmpegTool
         return server;
     }
 
+    /// <summary>
+    /// Cuts the clip, looped, in real time and as H.264, into a live HLS playlist of one-second segments
+    /// (<c>FOLDER/door.m3u8</c>, the last four kept), and returns once the playlist lists two.
+    /// </summary>
+    public static async Task<BackgroundProcess> PublishHlsAsync(string clip, string folder)
+    {
+        var playlist = Path.Combine(folder, "door.m3u8");
+        var publisher = BackgroundProcess.Start("ffmpeg",
+            [.. Quiet, "-re", "-stream_loop", "-1", "-i", clip, .. H264, "-f", "hls", "-hls_time", "1",
+             "-hls_list_size", "4", "-hls_flags", "delete_segments", playlist]);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!File.Exists(playlist) || File.ReadAllText(playlist).Split("#EXTINF").Length < 3)
+        {
+            if (publisher.HasExited || limit.IsCancellationRequested)
+            {
+                publisher.Dispose();
+                throw new InvalidOperationException($"no HLS playlist in {folder}:\n{publisher.Output}");
+            }
+            await Task.Delay(100);
+        }
+        return publisher;
+    }
+
     /// <summary>Waits until a client can play the URL (a publisher has started pushing to it).</summary>
     public static async Task WaitUntilPlayableAsync(string url, BackgroundProcess publisher)
     {

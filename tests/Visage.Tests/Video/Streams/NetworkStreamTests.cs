@@ -48,6 +48,29 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
         foreach (var frame in frames) frame.Dispose();
     }
 
+    [Fact]
+    public async Task A_live_hls_playlist_over_http_is_read()
+    {
+        using var folder = new Visage.Tests.TestData.TempFolder();
+        using var publisher = await FfmpegTool.PublishHlsAsync(clips.Mjpeg, folder.Path);
+        var port = LocalPorts.Free();
+        // Any web server will do for HLS: Python's own, as Debian ships it.
+        using var web = BackgroundProcess.Start(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3",
+            "-m", "http.server", "--bind", "127.0.0.1", port.ToString(), "--directory", folder.Path);
+        await LocalPorts.WaitUntilListeningAsync(port, web);
+
+        using var input = await OpenAsync($"http://127.0.0.1:{port}/door.m3u8");
+        var frames = new List<(long, double)>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var frame = input.Read() ?? throw new InvalidOperationException("stream ended");
+            frames.Add((frame.Index, Cv2.Mean(frame.Image).Val0));
+        }
+
+        Assert.Equal(new Size(64, 48), input.FrameSize);
+        AssertPlainGrey(frames);
+    }
+
     [Theory]
     [InlineData(RtspTransport.Tcp)]
     [InlineData(RtspTransport.Udp)]
