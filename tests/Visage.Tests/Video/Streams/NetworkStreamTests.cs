@@ -93,6 +93,20 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
     }
 
     [Fact]
+    public async Task Rtsps_is_read_over_tls_with_the_password_masked()
+    {
+        using var server = await GstRtspServer.StartAsync(clips.H264, "viewer", Password, tls: true);
+
+        using var input = await OpenAsync(server.Url("viewer", Password));
+        using var frame = input.Read() ?? throw new InvalidOperationException("stream ended");
+
+        Assert.StartsWith("rtsps://", server.Url());
+        Assert.Equal(new Size(64, 48), frame.Image.Size());
+        AssertPlainGrey([(frame.Index, Cv2.Mean(frame.Image).Val0)]);
+        Assert.Equal($"rtsps://viewer:***@127.0.0.1:{server.Port}/door", input.Source.ToString());
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_refused_at_open_naming_the_account_but_never_the_password()
     {
         using var server = await GstRtspServer.StartAsync(clips.H264, "viewer", "the-right-one");

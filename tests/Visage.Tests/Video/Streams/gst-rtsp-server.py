@@ -1,6 +1,7 @@
 # An RTSP server for the tests, from GStreamer's RTSP server library (Debian: gir1.2-gst-rtsp-server-1.0).
 # Serves an H.264 Matroska file at rtsp://127.0.0.1:PORT/PATH, in real time, from its start for every client,
-# over TCP or UDP as the client asks; with --user and --password only to that account (Basic authentication).
+# over TCP or UDP as the client asks; with --user and --password only to that account (Basic authentication);
+# with --tls CERT_AND_KEY.pem as rtsps:// (RTSP over TLS).
 import argparse
 import sys
 
@@ -16,6 +17,7 @@ parser.add_argument("--path", default="/door")
 parser.add_argument("--file", required=True)
 parser.add_argument("--user")
 parser.add_argument("--password")
+parser.add_argument("--tls")
 args = parser.parse_args()
 
 Gst.init(None)
@@ -28,11 +30,19 @@ factory.set_launch(
     '( filesrc location="%s" ! matroskademux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )'
     % args.file.replace('"', '\\"'))
 
-if args.user:
+if args.user or args.tls:
     auth = GstRtspServer.RTSPAuth()
     token = GstRtspServer.RTSPToken()
     token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "viewer")
-    auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, args.password), token)
+    if args.user:
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, args.password), token)
+    else:
+        auth.set_default_token(token)
+    if args.tls:
+        gi.require_version("Gio", "2.0")
+        from gi.repository import Gio  # noqa: E402
+
+        auth.set_tls_certificate(Gio.TlsCertificate.new_from_file(args.tls))
     server.set_auth(auth)
     permissions = GstRtspServer.RTSPPermissions()
     permissions.add_permission_for_role("viewer", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
