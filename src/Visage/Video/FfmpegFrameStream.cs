@@ -8,6 +8,8 @@ namespace Visage.Video;
 /// A network stream read by an ffmpeg child process that decodes it to raw BGR frames on its standard output.
 /// A watchdog kills ffmpeg when no picture comes within the open timeout (at the start) or the stall timeout
 /// (afterwards), so a read never waits longer than that; ffmpeg's standard error says why anything else failed.
+/// The stall clock runs only while a read waits: a reader that pauses (loading models after opening the stream)
+/// does not make the stream look stalled.
 /// </summary>
 internal sealed class FfmpegFrameStream : IFrameStream
 {
@@ -106,7 +108,7 @@ internal sealed class FfmpegFrameStream : IFrameStream
         _frameBytes = known.Width * known.Height * 3;
         _first = ReadFrame() ?? throw Failure(ct, framesSeen: false);
         _opened = true;
-        _watchdog.Change(_options.StallTimeout, Timeout.InfiniteTimeSpan);
+        _watchdog.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public Mat? Read(CancellationToken ct)
@@ -117,11 +119,10 @@ internal sealed class FfmpegFrameStream : IFrameStream
             return first;
         }
         using var cancel = ct.Register(() => Stop(Cancelled));
-        if (ReadFrame() is { } frame)
-        {
-            _watchdog.Change(_options.StallTimeout, Timeout.InfiniteTimeSpan);
-            return frame;
-        }
+        _watchdog.Change(_options.StallTimeout, Timeout.InfiniteTimeSpan);
+        var frame = ReadFrame();
+        _watchdog.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (frame is not null) return frame;
         var failure = Failure(ct, framesSeen: true);
         if (failure.Reason == DisconnectReason.Ended) return null;
         throw failure;

@@ -25,6 +25,13 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
     private static Task<VideoInput> OpenAsync(string url, VideoInputOptions? options = null) =>
         VideoInput.OpenAsync(new VideoSource.Url(url), options ?? Options);
 
+    /// <summary>The next frame; a network stream never ends, so a stream that broke fails the test here rather than hanging it.</summary>
+    private static VideoFrame ReadOne(VideoInput input)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return input.Read(guard.Token) ?? throw new InvalidOperationException("a network stream ended");
+    }
+
     private static void AssertPlainGrey(IEnumerable<(long Index, double Grey)> frames) =>
         Assert.All(frames, f => Assert.InRange(f.Grey, StreamClips.Grey - 8, StreamClips.Grey + 8));
 
@@ -36,7 +43,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
 
         using var input = await OpenAsync($"http://127.0.0.1:{port}/video.mjpg");
         var frames = new List<VideoFrame>();
-        for (var i = 0; i < 15; i++) frames.Add(input.Read() ?? throw new InvalidOperationException("stream ended"));
+        for (var i = 0; i < 15; i++) frames.Add(ReadOne(input));
 
         Assert.True(input.IsLive);
         Assert.True(input.IsConnected);
@@ -63,7 +70,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
         var frames = new List<(long, double)>();
         for (var i = 0; i < 10; i++)
         {
-            using var frame = input.Read() ?? throw new InvalidOperationException("stream ended");
+            using var frame = ReadOne(input);
             frames.Add((frame.Index, Cv2.Mean(frame.Image).Val0));
         }
 
@@ -82,7 +89,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
         var frames = new List<(long, double)>();
         for (var i = 0; i < 10; i++)
         {
-            using var frame = input.Read() ?? throw new InvalidOperationException("stream ended");
+            using var frame = ReadOne(input);
             frames.Add((frame.Index, Cv2.Mean(frame.Image).Val0));
         }
 
@@ -98,7 +105,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
         using var server = await GstRtspServer.StartAsync(clips.H264, "viewer", Password, tls: true);
 
         using var input = await OpenAsync(server.Url("viewer", Password));
-        using var frame = input.Read() ?? throw new InvalidOperationException("stream ended");
+        using var frame = ReadOne(input);
 
         Assert.StartsWith("rtsps://", server.Url());
         Assert.Equal(new Size(64, 48), frame.Image.Size());
@@ -253,6 +260,23 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
         Assert.Equal(DisconnectReason.Stalled, stalled.Reason);
         Assert.Equal("no picture for 2 s", stalled.Message);
         Assert.True(input.IsConnected);
+    }
+
+    [Fact]
+    public async Task A_reader_that_pauses_longer_than_the_stall_timeout_does_not_make_the_stream_stall()
+    {
+        var port = LocalPorts.Free();
+        using var server = await FfmpegTool.ServeMjpegAsync(clips.Mjpeg, port);
+        using var input = await OpenAsync($"http://127.0.0.1:{port}/video.mjpg", Options with { StallTimeout = TimeSpan.FromSeconds(1) });
+        var events = new List<ConnectionEvent>();
+        input.ConnectionChanged += events.Add;
+
+        // As watch does: open the stream, then spend a while loading models before reading on.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        for (var i = 0; i < 10; i++) ReadOne(input).Dispose();
+
+        Assert.Empty(events);
+        Assert.Equal(0, input.Disconnections);
     }
 
     [Fact]
