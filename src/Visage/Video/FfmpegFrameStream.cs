@@ -79,9 +79,9 @@ internal sealed class FfmpegFrameStream : IFrameStream
         }
         catch (Win32Exception e)
         {
-            throw new VisageException(
+            throw new StreamFailure(DisconnectReason.Failed,
                 $"{options.Ffmpeg} could not be started ({e.Message}): network streams are read through ffmpeg; " +
-                "install it (on Debian: apt-get install ffmpeg)", e);
+                "install it (on Debian: apt-get install ffmpeg)");
         }
         process.StandardInput.Close();
 

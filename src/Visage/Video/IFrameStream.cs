@@ -16,7 +16,7 @@ internal interface IFrameStream : IDisposable
 
     /// <summary>
     /// The next picture, or null when the source ended normally; throws <see cref="StreamFailure"/> (or, for a
-    /// file, <see cref="VisageException"/>) when it broke, and <see cref="OperationCanceledException"/> when
+    /// file, <see cref="VideoException"/>) when it broke, and <see cref="OperationCanceledException"/> when
     /// <paramref name="ct"/> stopped it.
     /// </summary>
     Mat? Read(CancellationToken ct);

@@ -28,7 +28,7 @@ internal sealed class OpenCvFrameStream : IFrameStream
     public Size FrameSize { get; }
     public double? Fps { get; }
 
-    /// <summary>Opens the camera or file and reads its first frame; throws <see cref="VisageException"/> naming it.</summary>
+    /// <summary>Opens the camera or file and reads its first frame; throws <see cref="VideoException"/> naming it.</summary>
     public static OpenCvFrameStream Open(VideoSource source)
     {
         // OpenCV logs every backend it tries; the one line that matters is the error thrown below.
@@ -44,14 +44,14 @@ internal sealed class OpenCvFrameStream : IFrameStream
                 _ => throw new ArgumentOutOfRangeException(nameof(source), source, "OpenCV reads cameras and files"),
             };
             if (!capture.IsOpened())
-                throw new VisageException(source is VideoSource.Camera
+                throw new VideoException(source.ToString(), source is VideoSource.Camera
                     ? $"{source} could not be opened (no such camera, or it is in use)"
                     : $"{source}: not a video that can be read (broken, or a format OpenCV does not know)");
             var first = new Mat();
             if (!capture.Read(first) || first.Empty())
             {
                 first.Dispose();
-                throw new VisageException(source is VideoSource.File
+                throw new VideoException(source.ToString(), source is VideoSource.File
                     ? $"{source}: no frame could be read (broken or empty video)"
                     : $"{source} opened but gave no picture");
             }
@@ -103,7 +103,7 @@ internal sealed class OpenCvFrameStream : IFrameStream
         var statedSeconds = stated / fps;
         var reachedSeconds = _lastMilliseconds / 1000 + 1 / fps;
         if (double.IsFinite(reachedSeconds) && reachedSeconds >= statedSeconds * 0.98) return;
-        throw new VisageException(
+        throw new VideoException(_source.ToString(),
             $"{_source}: the video ends after {_read} of its {stated} frames (cut short or corrupt)");
     }
 

@@ -11,7 +11,7 @@ namespace Visage.Video;
 /// on <see cref="ConnectionChanged"/>. Frames of a file are timed by the file's frame rate; frames of a live
 /// source by the wall clock since it was opened. Not thread-safe: read from one thread.
 /// </summary>
-public sealed class VideoInput : IDisposable
+internal sealed class VideoInput : IDisposable
 {
     /// <summary>The frame rate assumed when a source does not state a usable one.</summary>
     public const double FallbackFps = 30;
@@ -75,7 +75,7 @@ public sealed class VideoInput : IDisposable
 
     /// <summary>
     /// Opens the source and reads its first frame within the options' open timeout. A source that cannot be opened
-    /// now is a <see cref="VisageException"/> naming it (and saying why), even a network stream: reconnection is
+    /// now is a <see cref="VideoException"/> naming it (and saying why), even a network stream: reconnection is
     /// for streams that have worked.
     /// </summary>
     public static async Task<VideoInput> OpenAsync(VideoSource source, VideoInputOptions options,
@@ -98,7 +98,7 @@ public sealed class VideoInput : IDisposable
         }
         catch (StreamFailure failure)
         {
-            throw new VisageException($"{url}: {failure.Message}", failure);
+            throw new VideoException(url.ToString(), $"{url}: {failure.Message}", failure);
         }
     }
 
@@ -117,7 +117,7 @@ public sealed class VideoInput : IDisposable
                 if (t.IsCompletedSuccessfully) t.Result.Dispose();
             }, TaskScheduler.Default);
             if (e is OperationCanceledException) throw;
-            throw new VisageException($"{source}: no picture within {timeout.TotalSeconds:0.#} s");
+            throw new VideoException(source.ToString(), $"{source}: no picture within {timeout.TotalSeconds:0.#} s");
         }
     }
 
@@ -125,7 +125,7 @@ public sealed class VideoInput : IDisposable
     /// The next frame, or null at the end of a file or when a camera stops giving pictures. A network stream has
     /// no end: when it goes down this waits for it to come back (or for <paramref name="ct"/>, which throws
     /// <see cref="OperationCanceledException"/>). A file that ends well short of its stated length throws
-    /// <see cref="VisageException"/>.
+    /// <see cref="VideoException"/>.
     /// </summary>
     public VideoFrame? Read(CancellationToken ct = default)
     {
@@ -189,7 +189,7 @@ public sealed class VideoInput : IDisposable
                     Downtime: _time.GetElapsedTime(downSince)));
                 return stream;
             }
-            catch (VisageException e)
+            catch (StreamFailure e)
             {
                 _lastError = e.Message;
                 Raise(new ConnectionEvent(ConnectionEventKind.Retrying, _time.GetUtcNow(), Source.ToString(),
@@ -207,14 +207,14 @@ public sealed class VideoInput : IDisposable
         switch (source)
         {
             case VideoSource.Camera { Index: < 0 } camera:
-                throw new VisageException($"--camera {camera.Index}: a camera index is 0 or more");
+                throw new InvalidSettingException(VisageSetting.Camera, $"a camera index is 0 or more, not {camera.Index}");
             case VideoSource.File file when Directory.Exists(file.Path):
                 throw new VisageException($"{file.Path}: is a folder, not a video file");
             case VideoSource.File file when !System.IO.File.Exists(file.Path):
                 throw new VisageException($"{file.Path}: no such video file");
             case VideoSource.Url url when !StreamAddress.IsSupported(url.Address):
-                throw new VisageException(
-                    $"--url {url}: not a stream URL (rtsp://, rtsps://, http:// or https:// HOST/PATH)");
+                throw new InvalidSettingException(VisageSetting.StreamUrl,
+                    $"'{url}' is not a stream URL (rtsp://, rtsps://, http:// or https:// HOST/PATH)");
         }
     }
 }

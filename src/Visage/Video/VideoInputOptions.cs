@@ -4,7 +4,7 @@ namespace Visage.Video;
 /// How a source is opened and kept open. Network streams are read through ffmpeg and reopened when they end,
 /// stall or fail; cameras and files are read by OpenCV.
 /// </summary>
-public sealed record VideoInputOptions
+internal sealed record VideoInputOptions
 {
     /// <summary>Give up on a source that shows no picture within this long (each reconnection attempt too).</summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -25,9 +25,12 @@ public sealed record VideoInputOptions
     /// <summary>Refuses settings that cannot work, naming the setting.</summary>
     public void Validate()
     {
-        if (OpenTimeout <= TimeSpan.Zero) throw new VisageException($"open timeout must be longer than zero, not {OpenTimeout}");
-        if (StallTimeout <= TimeSpan.Zero) throw new VisageException($"stall timeout must be longer than zero, not {StallTimeout}");
+        if (OpenTimeout <= TimeSpan.Zero)
+            throw new InvalidSettingException(VisageSetting.OpenTimeout, $"must be longer than zero, not {OpenTimeout}");
+        if (StallTimeout <= TimeSpan.Zero)
+            throw new InvalidSettingException(VisageSetting.StallTimeout, $"must be longer than zero, not {StallTimeout}");
         if (FirstRetryDelay < TimeSpan.Zero || MaxRetryDelay < FirstRetryDelay)
-            throw new VisageException($"retry delays must run from zero or more up: {FirstRetryDelay} to {MaxRetryDelay}");
+            throw new InvalidSettingException(VisageSetting.RetryDelay,
+                $"reconnection delays must run from zero or more upwards, not {FirstRetryDelay} to {MaxRetryDelay}");
     }
 }

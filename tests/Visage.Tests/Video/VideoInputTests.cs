@@ -56,7 +56,7 @@ public sealed class VideoInputTests : IDisposable
     {
         var path = _temp.Write("broken.mp4", Enumerable.Range(0, 20_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
 
-        var error = await Assert.ThrowsAsync<VisageException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
+        var error = await Assert.ThrowsAsync<VideoException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
 
         Assert.StartsWith($"{path}: ", error.Message);
         Assert.DoesNotContain('\n', error.Message);
@@ -68,7 +68,7 @@ public sealed class VideoInputTests : IDisposable
         var whole = File.ReadAllBytes(SmallVideo("whole.avi", 10, 10));
         var path = _temp.Write("cut.avi", whole[..300]);
 
-        var error = await Assert.ThrowsAsync<VisageException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
+        var error = await Assert.ThrowsAsync<VideoException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
 
         Assert.StartsWith($"{path}: ", error.Message);
     }
@@ -97,7 +97,7 @@ public sealed class VideoInputTests : IDisposable
 
         using var input = await VideoInput.OpenAsync(new VideoSource.File(path), Timeout);
         var read = 0;
-        var error = Assert.Throws<VisageException>(() =>
+        var error = Assert.Throws<VideoException>(() =>
         {
             while (input.Read() is { } frame)
             {
@@ -132,7 +132,7 @@ public sealed class VideoInputTests : IDisposable
     [Fact]
     public async Task A_camera_that_is_not_there_is_named()
     {
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<VideoException>(() =>
             VideoInput.OpenAsync(new VideoSource.Camera(57), Timeout));
 
         Assert.StartsWith("camera 57 could not be opened", error.Message);
@@ -141,10 +141,11 @@ public sealed class VideoInputTests : IDisposable
     [Fact]
     public async Task A_negative_camera_index_is_refused()
     {
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<InvalidSettingException>(() =>
             VideoInput.OpenAsync(new VideoSource.Camera(-1), Timeout));
 
-        Assert.Contains("--camera -1", error.Message);
+        Assert.Equal(VisageSetting.Camera, error.Setting);
+        Assert.Contains("-1", error.Message);
     }
 
     [Theory]
@@ -154,7 +155,7 @@ public sealed class VideoInputTests : IDisposable
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<VideoException>(() =>
             VideoInput.OpenAsync(new VideoSource.Url(url), TimeSpan.FromSeconds(2)));
 
         Assert.StartsWith(url, error.Message);
@@ -166,9 +167,10 @@ public sealed class VideoInputTests : IDisposable
     [InlineData("/tmp/file.mp4")]
     public async Task Something_that_is_not_a_url_is_refused(string url)
     {
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<InvalidSettingException>(() =>
             VideoInput.OpenAsync(new VideoSource.Url(url), Timeout));
 
-        Assert.Contains("--url", error.Message);
+        Assert.Equal(VisageSetting.StreamUrl, error.Setting);
+        Assert.Contains("is not a stream URL", error.Message);
     }
 }

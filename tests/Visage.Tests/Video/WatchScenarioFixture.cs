@@ -72,7 +72,7 @@ public sealed class WatchScenarioFixture : IAsyncLifetime
         TestVideos.Write(ReturnClip, Fps, new Size(250, 250), [door[0], door[1], door[2], door[3]]);
 
         using var pipeline = await FacePipeline.LoadAsync(ModelCatalog.Default, new ModelStore(VisageHome.FromEnvironment()));
-        using var gallery = await SqliteGallery.OpenAsync(Db, pipeline.ModelId, pipeline.Dimensions, GalleryOpenMode.CreateIfMissing);
+        using var gallery = await SqliteGallery.OpenAsync(Db, pipeline.GalleryBinding, GalleryOpenMode.CreateIfMissing);
         await new Enroller(pipeline).EnrollAsync(gallery, EnrollmentSources.Find([KnownFolder]));
     }
 

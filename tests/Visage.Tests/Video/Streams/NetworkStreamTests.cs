@@ -118,7 +118,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
     {
         using var server = await GstRtspServer.StartAsync(clips.H264, "viewer", "the-right-one");
 
-        var error = await Assert.ThrowsAsync<VisageException>(() => OpenAsync(server.Url("viewer", Password)));
+        var error = await Assert.ThrowsAsync<VideoException>(() => OpenAsync(server.Url("viewer", Password)));
 
         Assert.StartsWith($"rtsp://viewer:***@127.0.0.1:{server.Port}/door: the user name or password was refused", error.Message);
         Assert.Contains("401", error.Message);
@@ -131,7 +131,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
     {
         using var server = await GstRtspServer.StartAsync(clips.H264, "viewer", Password);
 
-        var error = await Assert.ThrowsAsync<VisageException>(() => OpenAsync(server.Url()));
+        var error = await Assert.ThrowsAsync<VideoException>(() => OpenAsync(server.Url()));
 
         Assert.Contains("asks for a user name and password", error.Message);
     }
@@ -143,7 +143,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
     {
         var port = LocalPorts.Free();
 
-        var error = await Assert.ThrowsAsync<VisageException>(() => OpenAsync($"{scheme}://user:{Password}@127.0.0.1:{port}/door"));
+        var error = await Assert.ThrowsAsync<VideoException>(() => OpenAsync($"{scheme}://user:{Password}@127.0.0.1:{port}/door"));
 
         Assert.Equal($"{scheme}://user:***@127.0.0.1:{port}/door: connection refused: nothing is listening at 127.0.0.1:{port}",
             error.Message);
@@ -156,7 +156,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
     {
         using var server = RawTcpServer.Garbage();
 
-        var error = await Assert.ThrowsAsync<VisageException>(() => OpenAsync($"{scheme}://127.0.0.1:{server.Port}/door"));
+        var error = await Assert.ThrowsAsync<VideoException>(() => OpenAsync($"{scheme}://127.0.0.1:{server.Port}/door"));
 
         Assert.StartsWith($"{scheme}://127.0.0.1:{server.Port}/door: not a video stream", error.Message);
         Assert.DoesNotContain('\n', error.Message);
@@ -167,7 +167,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
     {
         using var server = RawTcpServer.Silent();
 
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<VideoException>(() =>
             OpenAsync($"rtsp://127.0.0.1:{server.Port}/door", Options with { OpenTimeout = TimeSpan.FromSeconds(2) }));
 
         Assert.Equal($"rtsp://127.0.0.1:{server.Port}/door: no answer within 2 s (unreachable, or not a video stream)",
@@ -177,7 +177,7 @@ public sealed class NetworkStreamTests(StreamClips clips) : IClassFixture<Stream
     [Fact]
     public async Task Without_ffmpeg_the_error_says_what_to_install()
     {
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<VideoException>(() =>
             OpenAsync("rtsp://127.0.0.1:9/door", Options with { Ffmpeg = "/nonexistent/ffmpeg" }));
 
         Assert.Contains("/nonexistent/ffmpeg could not be started", error.Message);
