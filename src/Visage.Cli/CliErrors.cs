@@ -55,6 +55,7 @@ internal static class CliErrors
         VisageSetting.Cooldown => "--cooldown",
         VisageSetting.OpenTimeout => "--open-timeout",
         VisageSetting.Pacing => "--every-frame",
+        VisageSetting.StallTimeout => "--stall-timeout",
         _ => setting.ToString(),
     };
 

@@ -24,4 +24,6 @@ public enum VisageSetting
     Cooldown,
     OpenTimeout,
     Pacing,
+    StallTimeout,
+    RetryDelay,
 }
