@@ -57,6 +57,7 @@ internal static class CliErrors
         VisageSetting.Cooldown => "--cooldown",
         VisageSetting.OpenTimeout => "--open-timeout",
         VisageSetting.Pacing => "--every-frame",
+        VisageSetting.StallTimeout => "--stall-timeout",
         _ => setting.ToString(),
     };
 
