@@ -11,10 +11,12 @@ visage_runtime_packages=(
     opencv-data  # the Haar cascades (the seed's detector)
     espeak-ng    # the voice that greets people in 'visage watch'
     npm          # fetches the model packs
+    libgomp1     # OpenMP runtime that USearch's native library (the HNSW face index) links against
 )
 
 # Debian packages only the test suite needs (servers and tools the tests start themselves), one a line.
 visage_test_packages=(
+    postgresql   # PostgreSQL 15: the shared store's tests start their own server (initdb in a temp folder)
 )
 
 # Installs the packages given that are missing: with apt-get when run as root, else says what to run.
