@@ -157,6 +157,50 @@ internal sealed class ExactFaceIndex : IFaceIndex
         finally { _lock.ExitReadLock(); }
     }
 
+    /// <summary>
+    /// The nearest identity for each of many queries at once (what <see cref="Search"/> with one identity
+    /// answers for each), reading the matrix once in blocks that stay in cache while every query is compared
+    /// with them; queries are shared among <paramref name="threads"/> threads. For many probes at a time.
+    /// </summary>
+    public IReadOnlyList<IdentityDistance?> NearestOfEach(IReadOnlyList<float[]> queries, int threads = 1)
+    {
+        foreach (var query in queries)
+            if (query.Length != Dimensions)
+                throw new ArgumentException($"encodings of {query.Length} and {Dimensions} numbers cannot be compared");
+        _lock.EnterReadLock();
+        try
+        {
+            var bestDistance = new float[queries.Count];
+            var bestSlot = new int[queries.Count];
+            bestDistance.AsSpan().Fill(float.PositiveInfinity);
+            bestSlot.AsSpan().Fill(-1);
+            var blockRows = Math.Max(1, (1 << 20) / (Dimensions * sizeof(float)));
+            for (var start = 0; start < _count; start += blockRows)
+            {
+                var end = Math.Min(_count, start + blockRows);
+                Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, q =>
+                {
+                    var matrix = _matrix.AsSpan();
+                    for (var row = start; row < end; row++)
+                    {
+                        var distance = TensorPrimitives.Distance(queries[q], matrix.Slice(row * Dimensions, Dimensions));
+                        if (distance < bestDistance[q]
+                            || (distance == bestDistance[q] && string.CompareOrdinal(
+                                _identities.NameOf(_slots[row]), _identities.NameOf(bestSlot[q])) < 0))
+                        {
+                            bestDistance[q] = distance;
+                            bestSlot[q] = _slots[row];
+                        }
+                    }
+                });
+            }
+            return bestSlot.Select((slot, q) => slot < 0
+                ? null
+                : new IdentityDistance(_identities.NameOf(slot)!, bestDistance[q])).ToList();
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
     private IEnumerable<IdentityDistance> Ranked(float[] nearest)
     {
         for (var slot = 0; slot < nearest.Length; slot++)

@@ -46,6 +46,18 @@ public sealed class ExactFaceIndexTests
     }
 
     [Fact]
+    public void Many_probes_at_once_get_the_nearest_identity_each_would_get_alone()
+    {
+        var gallery = GeneratedFaces.Gallery(identities: 400, maxFacesEach: 3, dimensions: 96, seed: 4);
+        using var index = FaceIndexes.Build(96, gallery);
+        var probes = GeneratedFaces.Probes(gallery, 50, seed: 5);
+
+        var together = index is ExactFaceIndex exact ? exact.NearestOfEach(probes, threads: 2) : throw new InvalidOperationException();
+
+        Assert.Equal(probes.Select(p => index.Search(p, 1)[0]), together);
+    }
+
+    [Fact]
     public void An_empty_index_finds_no_one()
     {
         using var index = new ExactFaceIndex(3);
