@@ -78,15 +78,22 @@ internal sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>A new, empty database on this server; its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(CancellationToken ct = default)
+    public async Task<string> CreateDatabaseAsync(CancellationToken ct = default) =>
+        ConnectionString(await CreateDatabaseNameAsync(ct));
+
+    /// <summary>A new, empty database on this server; its name.</summary>
+    public async Task<string> CreateDatabaseNameAsync(CancellationToken ct = default)
     {
         var name = $"test_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}";
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await command.ExecuteNonQueryAsync(ct);
-        return ConnectionString(name);
+        return name;
     }
+
+    /// <summary>The store URL a user would give for a database of this server: postgres://visage@127.0.0.1:PORT/NAME.</summary>
+    public string UrlOf(string database) => $"postgres://{User}@127.0.0.1:{Port}/{database}";
 
     /// <summary>The operating-system user the server process runs as (from its pid file and /proc).</summary>
     public int ServerProcessUid()
