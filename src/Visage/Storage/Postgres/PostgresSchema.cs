@@ -13,6 +13,12 @@ internal static class PostgresSchema
     /// <summary>Any number, the same for every Visage: the advisory lock that serialises migrations.</summary>
     private const long MigrationLock = 0x5649_5341_4745; // "VISAGE"
 
+    /// <summary>
+    /// Held by every transaction that logs a change, from its first change to its commit, so change ids become
+    /// visible in id order: a reader that has seen change N has seen every change below N that will ever exist.
+    /// </summary>
+    public const long ChangesLock = 0x5649_5341_4746;
+
     public const string ChangesChannel = "visage_changes";
 
     public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
@@ -45,6 +51,7 @@ internal static class PostgresSchema
 
             CREATE FUNCTION visage_face_changed() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
+                PERFORM pg_advisory_xact_lock({ChangesLock});
                 IF TG_OP = 'INSERT' THEN
                     INSERT INTO changes (kind, face_id, identity)
                     SELECT 'add', NEW.id, name FROM identities WHERE id = NEW.identity_id;
@@ -69,6 +76,7 @@ internal static class PostgresSchema
 
             CREATE FUNCTION visage_identity_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
+                PERFORM pg_advisory_xact_lock({ChangesLock});
                 INSERT INTO changes (kind, identity, new_identity) VALUES ('rename', OLD.name, NEW.name);
                 PERFORM pg_notify('{ChangesChannel}', '');
                 RETURN NULL;
