@@ -98,8 +98,7 @@ foreach (var batch in Rows(total))
 {
     hnsw.Add(batch);
     var done = hnsw.Count;
-    if (done % 100_000 == 0 || done == total)
-        Console.Error.WriteLine($"  hnsw: {done:N0} faces in {clock.Elapsed.TotalSeconds:0} s ({done / clock.Elapsed.TotalSeconds:0} a second), load {Load()}");
+    Console.Error.WriteLine($"  hnsw: {done:N0} faces in {clock.Elapsed.TotalSeconds:0} s ({done / clock.Elapsed.TotalSeconds:0} a second), load {Load()}");
 }
 var hnswBuild = clock.Elapsed.TotalSeconds;
 GC.Collect();
