@@ -237,9 +237,10 @@ internal sealed class Report(Options options)
     public void Write()
     {
         Directory.CreateDirectory(options.Out);
-        var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim()
+        string? Cpu(string key) => File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.Split(':')[0].Trim() == key)?.Split(':')[1].Trim()
             : null;
+        var cpu = Cpu("model name") is { } name ? $"{name} (family {Cpu("cpu family")} model {Cpu("model")})" : null;
         var md = new StringBuilder();
         md.AppendLine($"CPU: {cpu ?? "unknown"}, {Environment.ProcessorCount} cores; searches on one thread; HNSW built with {options.Hnsw.Threads} threads " +
                       $"(M {options.Hnsw.Connectivity}, ef_add {options.Hnsw.ExpansionAdd}, ef_search {options.Hnsw.ExpansionSearch}, candidates {options.Hnsw.MinCandidates}); synthetic: {options.Synthetic}");
