@@ -7,7 +7,7 @@ namespace Visage.Evaluation;
 /// the best-accuracy one on its pairs and accuracy is measured on the test pairs; otherwise a k-fold
 /// cross-validation over the test pairs. Each distinct image is encoded once.
 /// </summary>
-public sealed class PairEvaluation(SubjectEncoder encoder, string modelId)
+public sealed class PairEvaluation(FaceRecognizer recognizer)
 {
     public static readonly double[] ReportedFalseAcceptRates = [1e-3, 1e-2];
 
@@ -22,13 +22,9 @@ public sealed class PairEvaluation(SubjectEncoder encoder, string modelId)
 
         var images = testPairs.Concat(trainPairs).SelectMany(p => new[] { p.First, p.Second })
             .Distinct(StringComparer.Ordinal).ToList();
-        var encodings = new Dictionary<string, SubjectEncoding>(StringComparer.Ordinal);
-        for (var i = 0; i < images.Count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            encodings[images[i]] = encoder.Encode(images[i]);
-            progress?.Report((i + 1, images.Count));
-        }
+        var encoded = recognizer.EncodeSubjects(images, progress, ct);
+        var encodings = images.Select((path, i) => (path, encoded[i]))
+            .ToDictionary(x => x.path, x => x.Item2, StringComparer.Ordinal);
 
         LabelledDistance Distance(ImagePair p) =>
             new(FaceDistance.Euclidean(encodings[p.First].Embedding, encodings[p.Second].Embedding), p.SamePerson);
@@ -61,7 +57,7 @@ public sealed class PairEvaluation(SubjectEncoder encoder, string modelId)
         }
 
         return new EvaluationReport(
-            modelId, request.PairsFile, request.TrainFile, protocol, test.Count, images.Count, fallbacks,
+            recognizer.ModelId, request.PairsFile, request.TrainFile, protocol, test.Count, images.Count, fallbacks,
             accuracy, deviation, threshold, trainAccuracy, folds,
             metrics.AreaUnderCurve(), metrics.EqualErrorRate(),
             ReportedFalseAcceptRates.Select(metrics.AtFalseAcceptRate).ToList(),

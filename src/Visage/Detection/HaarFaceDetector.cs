@@ -7,7 +7,7 @@ namespace Visage.Detection;
 /// image, each box grown by a margin (50 pixels in the seed) on every side and clipped to the image.
 /// Haar cascades give no confidence, so every face scores 1.
 /// </summary>
-public sealed class HaarFaceDetector : IFaceDetector
+internal sealed class HaarFaceDetector : IFaceDetector
 {
     public const string DefaultCascade = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 

@@ -15,7 +15,7 @@ namespace Visage.Embedding;
 /// encoding is the renormalised mean of the two (a different encoding space, hence a different model id).
 /// All faces of an image, mirrored ones included, go through the network in one run.
 /// </summary>
-public sealed class DlibChipEmbedder : IFaceEmbedder
+internal sealed class DlibChipEmbedder : IFaceEmbedder
 {
     public const string BaseModelId = "face-api-resnet34";
 

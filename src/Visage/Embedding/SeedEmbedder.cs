@@ -13,7 +13,7 @@ namespace Visage.Embedding;
 /// to 96x96, RGB, divided by 255. Encodings from different weight folders are not comparable, so the
 /// model id carries a fingerprint of the weights.
 /// </summary>
-public sealed class SeedEmbedder : IFaceEmbedder
+internal sealed class SeedEmbedder : IFaceEmbedder
 {
     private readonly InferenceSession _session;
 

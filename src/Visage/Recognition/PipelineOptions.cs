@@ -3,7 +3,7 @@ using Visage.Detection;
 namespace Visage.Recognition;
 
 /// <summary>Knobs of the pipeline; the defaults suit photos and LFW.</summary>
-public sealed record PipelineOptions(
+internal sealed record PipelineOptions(
     float DetectionThreshold = 0.7f,
     float NmsIouThreshold = 0.3f,
     int? IntraOpThreads = null,

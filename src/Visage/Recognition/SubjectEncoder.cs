@@ -9,16 +9,19 @@ namespace Visage.Recognition;
 /// centre; when no face is detected, the central 40% box of the photo, where LFW-style crops put the face,
 /// so the pair still counts and the fallback is reported rather than hidden.
 /// </summary>
-public sealed class SubjectEncoder(FacePipeline pipeline, EmbeddingCache? cache = null, ImageLimits? limits = null)
+internal sealed class SubjectEncoder(FacePipeline pipeline, EmbeddingCache? cache = null, ImageLimits? limits = null)
 {
     public SubjectEncoding Encode(string path)
     {
-        using var image = ImageReader.Read(path, limits);
-        if (cache?.Get(pipeline.ModelId, image.Sha256) is { } hit)
-            return new SubjectEncoding(path, hit.Embedding, Enum.Parse<SubjectSource>(hit.How));
+        var file = ImageReader.ReadFileAsync(path, limits ?? ImageLimits.Default, CancellationToken.None)
+            .GetAwaiter().GetResult();
+        var key = pipeline.Fingerprint.Id;
+        if (cache?.Get(key, file.Sha256) is { } hit && Enum.TryParse<SubjectSource>(hit.How, out var how))
+            return new SubjectEncoding(path, hit.Embedding, how);
 
+        using var image = ImageReader.Decode(file, limits);
         var (face, source) = FindSubject(image);
-        cache?.Put(pipeline.ModelId, image.Sha256, face.Embedding, source.ToString());
+        cache?.Put(key, file.Sha256, face.Embedding, source.ToString());
         return new SubjectEncoding(path, face.Embedding, source);
     }
 

@@ -28,9 +28,9 @@ public sealed class PostgresGalleryTests(PostgresFixture fixture)
     {
         var url = await NewStoreAsync();
 
-        var opened = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresGallery.OpenAsync(url, "m", 4)));
+        var opened = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null))));
         foreach (var gallery in opened) gallery.Dispose();
-        using (var again = await PostgresGallery.OpenAsync(url, "m", 4)) Assert.Equal(opened[0].StoreId, again.StoreId);
+        using (var again = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null))) Assert.Equal(opened[0].StoreId, again.StoreId);
 
         Assert.Equal(PostgresSchema.LatestVersion, await ScalarAsync(url, "SELECT max(version) FROM visage_schema_migrations"));
         Assert.Equal(PostgresSchema.Migrations.Count, await ScalarAsync(url, "SELECT count(*) FROM visage_schema_migrations"));
@@ -41,10 +41,10 @@ public sealed class PostgresGalleryTests(PostgresFixture fixture)
     public async Task A_store_migrated_by_a_newer_Visage_is_refused_and_left_alone()
     {
         var url = await NewStoreAsync();
-        using (await PostgresGallery.OpenAsync(url, "m", 4)) { }
+        using (await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null))) { }
         await ScalarAsync(url, "INSERT INTO visage_schema_migrations (version) VALUES (999) RETURNING version");
 
-        var error = await Assert.ThrowsAsync<VisageException>(() => PostgresGallery.OpenAsync(url, "m", 4));
+        var error = await Assert.ThrowsAsync<VisageException>(() => PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null)));
         Assert.Contains("999", error.Message);
         Assert.Equal(999, await ScalarAsync(url, "SELECT max(version) FROM visage_schema_migrations"));
     }
@@ -53,7 +53,7 @@ public sealed class PostgresGalleryTests(PostgresFixture fixture)
     public async Task Every_add_and_removal_moves_the_stamp_and_a_duplicate_does_not()
     {
         var url = await NewStoreAsync();
-        using var gallery = await PostgresGallery.OpenAsync(url, "m", 4);
+        using var gallery = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null));
         var empty = await gallery.GetStampAsync();
         Assert.Equal($"{gallery.StoreId}:0", empty);
 
@@ -77,13 +77,13 @@ public sealed class PostgresGalleryTests(PostgresFixture fixture)
     public async Task The_index_reads_every_face_in_binary_and_is_rebuilt_only_when_the_store_changed()
     {
         var url = await NewStoreAsync();
-        using var gallery = await PostgresGallery.OpenAsync(url, "m", 4);
+        using var gallery = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null));
         await gallery.AddAsync([Face("ada", "1", 0.1f), Face("bob", "2", 0.2f), Face("ada", "3", 0.3f)]);
         using var folder = new TempFolder();
 
         async Task<(IFaceIndex Index, bool Loaded, string? Why)> OpenIndexAsync() =>
             await FaceIndexes.LoadOrBuildAsync(folder.Path, await gallery.GetStampAsync(), 4,
-                async ct => (await gallery.ReadIndexFacesAsync(ct)).Faces);
+                async ct => (await gallery.ReadIndexFacesAsync(ct)).Faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList());
 
         var (faces, _) = await gallery.ReadIndexFacesAsync();
         Assert.Equal((await gallery.GetFacesAsync()).Select(f => (f.Id, f.Identity, f.Embedding[0])).Order(),
@@ -110,7 +110,7 @@ public sealed class PostgresGalleryTests(PostgresFixture fixture)
     public async Task A_store_that_cannot_be_reached_is_a_one_line_error_without_the_password()
     {
         var error = await Assert.ThrowsAsync<VisageException>(() =>
-            PostgresGallery.OpenAsync("postgres://visage:s3cret@127.0.0.1:1/nowhere?connect_timeout=3", "m", 4));
+            PostgresGallery.OpenAsync("postgres://visage:s3cret@127.0.0.1:1/nowhere?connect_timeout=3", new GalleryBinding("m", 4, null, null)));
         Assert.Contains("postgres://visage:***@127.0.0.1:1/nowhere", error.Message);
         Assert.DoesNotContain("s3cret", error.Message);
         Assert.DoesNotContain('\n', error.Message);

@@ -22,9 +22,9 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
 
         public static async Task<Replica> StartAsync(string url)
         {
-            var gallery = await PostgresGallery.OpenAsync(url, "m", 4);
+            var gallery = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null));
             var (faces, stamp) = await gallery.ReadIndexFacesAsync();
-            var index = FaceIndexes.Build(4, faces);
+            var index = FaceIndexes.Build(4, faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList());
             return new Replica { Gallery = gallery, Index = index, Sync = PostgresIndexSync.Start(url, index, PostgresIndexSync.ChangeOf(stamp)) };
         }
 

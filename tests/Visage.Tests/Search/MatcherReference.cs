@@ -8,7 +8,7 @@ namespace Visage.Tests.Search;
 internal static class MatcherReference
 {
     public static FaceMatcher For(IEnumerable<IndexedFace> faces) =>
-        new(faces.Select(f => new GalleryFace(f.Id, f.Identity, f.Embedding, "test", "", "", DateTimeOffset.UnixEpoch))
+        new(faces.Select(f => new GalleryFace(f.Id, f.Identity, f.Embedding, "", "", DateTimeOffset.UnixEpoch))
             .ToList());
 
     /// <summary>Same identities, same order, bit-identical distances.</summary>

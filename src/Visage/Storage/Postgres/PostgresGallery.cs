@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Npgsql;
 using NpgsqlTypes;
-using Visage.Search;
 
 namespace Visage.Storage.Postgres;
 
@@ -16,23 +15,22 @@ internal sealed class PostgresGallery : IGallery
 {
     private readonly NpgsqlDataSource _source;
 
-    private PostgresGallery(NpgsqlDataSource source, string location, string modelId, int dimensions, string storeId)
+    private PostgresGallery(NpgsqlDataSource source, string location, GalleryBinding binding, string storeId)
     {
         _source = source;
         Location = location;
-        ModelId = modelId;
-        Dimensions = dimensions;
+        Binding = binding;
         StoreId = storeId;
     }
 
     public string Location { get; }
-    public string ModelId { get; }
-    public int Dimensions { get; }
+    public GalleryBinding Binding { get; }
+    private int Dimensions => Binding.Dimensions;
 
     /// <summary>A random id the store got when it was bound: tells one store from another with the same counts.</summary>
     public string StoreId { get; }
 
-    public static async Task<PostgresGallery> OpenAsync(string url, string modelId, int dimensions,
+    public static async Task<PostgresGallery> OpenAsync(string url, GalleryBinding binding,
         GalleryOpenMode mode = GalleryOpenMode.CreateIfMissing, CancellationToken ct = default)
     {
         var location = PostgresLocation.Redact(url);
@@ -45,24 +43,35 @@ internal sealed class PostgresGallery : IGallery
             if (!meta.ContainsKey("model_id"))
             {
                 if (mode == GalleryOpenMode.MustExist)
-                    throw new VisageException($"{location}: the store holds no gallery yet (enroll faces into it first)");
+                    throw new GalleryException(location, GalleryProblem.NotFound,
+                        $"{location}: the store holds no gallery yet (enroll faces into it first)");
                 await using var bind = new NpgsqlCommand("""
-                    INSERT INTO visage_meta (key, value) VALUES ('model_id', $1), ('dimensions', $2), ('store_id', $3)
+                    INSERT INTO visage_meta (key, value) VALUES ('model_id', $1), ('dimensions', $2), ('store_id', $3),
+                        ('fingerprint_id', $4), ('pipeline', $5)
                     ON CONFLICT (key) DO NOTHING
                     """, connection);
-                bind.Parameters.AddWithValue(modelId);
-                bind.Parameters.AddWithValue(dimensions.ToString(CultureInfo.InvariantCulture));
+                bind.Parameters.AddWithValue(binding.ModelId);
+                bind.Parameters.AddWithValue(binding.Dimensions.ToString(CultureInfo.InvariantCulture));
                 bind.Parameters.AddWithValue(Guid.NewGuid().ToString("N"));
+                bind.Parameters.AddWithValue(binding.FingerprintId ?? "");
+                bind.Parameters.AddWithValue(binding.Pipeline ?? "");
                 await bind.ExecuteNonQueryAsync(ct);
                 meta = await ReadMetaAsync(connection, null, ct);
             }
-            var boundModel = meta["model_id"];
-            var boundDimensions = int.Parse(meta["dimensions"], CultureInfo.InvariantCulture);
-            if (boundModel != modelId || boundDimensions != dimensions)
-                throw new VisageException(
-                    $"{location}: gallery holds encodings of model '{boundModel}' ({boundDimensions}-d), " +
-                    $"not '{modelId}' ({dimensions}-d); use the model it was built with or another store");
-            return new PostgresGallery(source, location, modelId, dimensions, meta["store_id"]);
+            var bound = new GalleryBinding(meta["model_id"], int.Parse(meta["dimensions"], CultureInfo.InvariantCulture),
+                meta.GetValueOrDefault("fingerprint_id") is { Length: > 0 } f ? f : null,
+                meta.GetValueOrDefault("pipeline") is { Length: > 0 } p ? p : null);
+            var sameModel = bound.ModelId == binding.ModelId && bound.Dimensions == binding.Dimensions;
+            var sameFingerprint = bound.FingerprintId is null || binding.FingerprintId is null
+                                  || bound.FingerprintId == binding.FingerprintId;
+            if (!sameModel || !sameFingerprint)
+            {
+                var built = bound.Pipeline is { } was ? was.Split('\n')[0] : $"model '{bound.ModelId}' ({bound.Dimensions}-d)";
+                var running = binding.Pipeline is { } now ? now.Split('\n')[0] : $"model '{binding.ModelId}' ({binding.Dimensions}-d)";
+                throw new GalleryException(location, GalleryProblem.WrongPipeline,
+                    $"{location}: gallery was built with {built}, not {running}") { BoundModel = bound.ModelId };
+            }
+            return new PostgresGallery(source, location, bound, meta["store_id"]);
         }
         catch (PostgresException e)
         {
@@ -110,7 +119,7 @@ internal sealed class PostgresGallery : IGallery
         await using var connection = await OpenConnectionAsync(ct);
         var faces = new List<GalleryFace>();
         await using var export = await connection.BeginBinaryExportAsync("""
-            COPY (SELECT f.id, i.name, f.embedding, f.model_id, f.source_path, f.image_sha256, f.added_at
+            COPY (SELECT f.id, i.name, f.embedding, f.source_path, f.image_sha256, f.added_at
                   FROM faces f JOIN identities i ON i.id = f.identity_id
                   ORDER BY i.name COLLATE "C", f.id) TO STDOUT (FORMAT BINARY)
             """, ct);
@@ -122,7 +131,6 @@ internal sealed class PostgresGallery : IGallery
                 FromBytes(await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct)),
                 await export.ReadAsync<string>(NpgsqlDbType.Text, ct),
                 await export.ReadAsync<string>(NpgsqlDbType.Text, ct),
-                await export.ReadAsync<string>(NpgsqlDbType.Text, ct),
                 await export.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, ct)));
         }
         return faces;
@@ -132,19 +140,19 @@ internal sealed class PostgresGallery : IGallery
     /// Every face as a search index holds it (id, identity, encoding), streamed in binary COPY, with the change
     /// stamp they were read at (see <see cref="GetStampAsync"/>): one snapshot, so the two agree.
     /// </summary>
-    public async Task<(IReadOnlyList<IndexedFace> Faces, string Stamp)> ReadIndexFacesAsync(CancellationToken ct = default)
+    public async Task<(IReadOnlyList<StoredEncoding> Faces, string Stamp)> ReadIndexFacesAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var stamp = await ReadStampAsync(connection, transaction, ct);
-        var faces = new List<IndexedFace>();
+        var faces = new List<StoredEncoding>();
         await using (var export = await connection.BeginBinaryExportAsync("""
             COPY (SELECT f.id, i.name, f.embedding FROM faces f JOIN identities i ON i.id = f.identity_id)
             TO STDOUT (FORMAT BINARY)
             """, ct))
         {
             while (await export.StartRowAsync(ct) != -1)
-                faces.Add(new IndexedFace(
+                faces.Add(new StoredEncoding(
                     await export.ReadAsync<long>(NpgsqlDbType.Bigint, ct),
                     await export.ReadAsync<string>(NpgsqlDbType.Text, ct),
                     FromBytes(await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct))));
@@ -191,10 +199,10 @@ internal sealed class PostgresGallery : IGallery
                 throw new ArgumentException(
                     $"{face.SourcePath}: encoding has {face.Embedding.Length} numbers, gallery {Location} takes {Dimensions}");
             if (string.IsNullOrWhiteSpace(face.Identity))
-                throw new ArgumentException($"{face.SourcePath}: empty identity name");
+                throw new ArgumentException($"{face.SourcePath}: empty person name");
         }
 
-        var added = new List<NewFace>();
+        var added = new List<(NewFace, long)>();
         var duplicates = new List<(NewFace, string)>();
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -209,20 +217,21 @@ internal sealed class PostgresGallery : IGallery
             }
             // ON CONFLICT: an image enrolled already, by this batch, an earlier one or another replica just now.
             await using var insert = new NpgsqlCommand("""
-                INSERT INTO faces (identity_id, model_id, embedding, source_path, image_sha256, added_at)
-                VALUES ((SELECT id FROM identities WHERE name = $1), $2, $3, $4, $5, $6)
+                INSERT INTO faces (identity_id, model_id, embedding, source_path, image_sha256, added_at, crop)
+                VALUES ((SELECT id FROM identities WHERE name = $1), $2, $3, $4, $5, $6, $7)
                 ON CONFLICT (image_sha256) DO NOTHING
                 RETURNING id
                 """, connection, transaction);
             insert.Parameters.AddWithValue(face.Identity);
-            insert.Parameters.AddWithValue(ModelId);
+            insert.Parameters.AddWithValue(Binding.ModelId);
             insert.Parameters.AddWithValue(ToBytes(face.Embedding));
             insert.Parameters.AddWithValue(face.SourcePath);
             insert.Parameters.AddWithValue(face.ImageSha256);
             insert.Parameters.AddWithValue(now);
-            if (await insert.ExecuteScalarAsync(ct) is not null)
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)face.Crop ?? DBNull.Value });
+            if (await insert.ExecuteScalarAsync(ct) is long id)
             {
-                added.Add(face);
+                added.Add((face, id));
                 continue;
             }
             duplicates.Add((face, await FindImageAsync(connection, transaction, face.ImageSha256, ct) ?? face.Identity));
@@ -239,6 +248,119 @@ internal sealed class PostgresGallery : IGallery
         return new AddResult(added, duplicates);
     }
 
+    public async Task<IReadOnlyList<Person>> ListPeopleAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await QueryPeopleAsync(connection, null, null, ct);
+    }
+
+    private static async Task<List<Person>> QueryPeopleAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        string? name, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT i.name, count(f.id)::int, i.created_at, max(f.added_at), min(f.id)
+            FROM identities i LEFT JOIN faces f ON f.identity_id = i.id
+            {(name is null ? "" : "WHERE i.name = $1")}
+            GROUP BY i.id ORDER BY i.name COLLATE "C"
+            """, connection, transaction);
+        if (name is not null) command.Parameters.AddWithValue(name);
+        var people = new List<Person>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            people.Add(new Person(reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+        return people;
+    }
+
+    private async Task<Person> RequirePersonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string name, CancellationToken ct) =>
+        (await QueryPeopleAsync(connection, transaction, name, ct)).FirstOrDefault()
+        ?? throw new PersonException(name, exists: false, $"{Location}: nobody called {name} is enrolled");
+
+    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql,
+        CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in values) command.Parameters.AddWithValue(value);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public Task<Person> RenamePersonAsync(string name, string newName, CancellationToken ct = default) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await RequirePersonAsync(connection, transaction, name, ct);
+            if (name == newName) return await RequirePersonAsync(connection, transaction, name, ct);
+            if ((await QueryPeopleAsync(connection, transaction, newName, ct)).Count > 0)
+                throw new PersonException(newName, exists: true,
+                    $"{Location}: {newName} is enrolled already; merge {name} into {newName} instead");
+            await ExecuteAsync(connection, transaction, "UPDATE identities SET name = $1 WHERE name = $2", ct, newName, name);
+            return await RequirePersonAsync(connection, transaction, newName, ct);
+        }, ct);
+
+    /// <summary>
+    /// Erases a person in one transaction: their faces (encodings, crops) and their row go. PostgreSQL reclaims
+    /// the space of deleted rows itself (autovacuum); the change log keeps only ids and the name.
+    /// </summary>
+    public Task<int> DeletePersonAsync(string name, CancellationToken ct = default) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            var person = await RequirePersonAsync(connection, transaction, name, ct);
+            await ExecuteAsync(connection, transaction, "DELETE FROM identities WHERE name = $1", ct, name);
+            return person.Faces;
+        }, ct);
+
+    /// <summary>Moves the faces one by one (a removal and an add each in the change log, so replicas follow).</summary>
+    public Task<Person> MergePeopleAsync(string from, string into, CancellationToken ct = default) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await RequirePersonAsync(connection, transaction, from, ct);
+            await RequirePersonAsync(connection, transaction, into, ct);
+            if (from == into)
+                throw new PersonException(from, exists: true, $"{Location}: cannot merge {from} into themselves");
+            // Re-inserted under the new person so that the log says remove (old name) then add (new name).
+            await ExecuteAsync(connection, transaction, """
+                WITH moved AS (
+                    DELETE FROM faces WHERE identity_id = (SELECT id FROM identities WHERE name = $1)
+                    RETURNING model_id, embedding, source_path, image_sha256, crop, added_at)
+                INSERT INTO faces (identity_id, model_id, embedding, source_path, image_sha256, crop, added_at)
+                SELECT (SELECT id FROM identities WHERE name = $2), model_id, embedding, source_path, image_sha256, crop, added_at
+                FROM moved
+                """, ct, from, into);
+            await ExecuteAsync(connection, transaction, "DELETE FROM identities WHERE name = $1", ct, from);
+            return await RequirePersonAsync(connection, transaction, into, ct);
+        }, ct);
+
+    public Task<bool> DeleteFaceAsync(long faceId, CancellationToken ct = default) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = new NpgsqlCommand(
+                "DELETE FROM faces WHERE id = $1 RETURNING identity_id", connection, transaction);
+            command.Parameters.AddWithValue(faceId);
+            if (await command.ExecuteScalarAsync(ct) is not long person) return false;
+            await ExecuteAsync(connection, transaction,
+                "DELETE FROM identities i WHERE i.id = $1 AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.identity_id = i.id)",
+                ct, person);
+            return true;
+        }, ct);
+
+    public async Task<byte[]?> GetFaceCropAsync(long faceId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT crop FROM faces WHERE id = $1", connection);
+        command.Parameters.AddWithValue(faceId);
+        return await command.ExecuteScalarAsync(ct) as byte[];
+    }
+
     public async Task<GalleryThreshold?> GetThresholdAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenConnectionAsync(ct);
@@ -249,11 +371,18 @@ internal sealed class PostgresGallery : IGallery
         return new GalleryThreshold(threshold, meta.GetValueOrDefault("threshold_note") ?? "");
     }
 
-    public async Task SetThresholdAsync(GalleryThreshold threshold, CancellationToken ct = default)
+    public async Task SetThresholdAsync(GalleryThreshold? threshold, CancellationToken ct = default)
     {
-        if (!(threshold.Value > 0 && float.IsFinite(threshold.Value)))
-            throw new ArgumentOutOfRangeException(nameof(threshold), $"a threshold must be a positive distance, not {threshold.Value}");
+        if (threshold is not null && !(threshold.Value > 0 && float.IsFinite(threshold.Value)))
+            throw new InvalidSettingException(VisageSetting.Threshold,
+                $"a threshold must be a positive distance, not {threshold.Value}");
         await using var connection = await OpenConnectionAsync(ct);
+        if (threshold is null)
+        {
+            await using var remove = new NpgsqlCommand("DELETE FROM visage_meta WHERE key IN ('threshold', 'threshold_note')", connection);
+            await remove.ExecuteNonQueryAsync(ct);
+            return;
+        }
         await using var command = new NpgsqlCommand("""
             INSERT INTO visage_meta (key, value) VALUES ('threshold', $1), ('threshold_note', $2)
             ON CONFLICT (key) DO UPDATE SET value = excluded.value

@@ -36,6 +36,7 @@ internal static class PostgresSchema
                 embedding bytea NOT NULL,
                 source_path text NOT NULL,
                 image_sha256 text NOT NULL UNIQUE,
+                crop bytea,
                 added_at timestamptz NOT NULL);
             CREATE INDEX faces_identity ON faces(identity_id);
 

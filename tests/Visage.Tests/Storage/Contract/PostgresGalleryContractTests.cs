@@ -14,8 +14,8 @@ public sealed class PostgresGalleryContractTests(PostgresFixture fixture) : Gall
 
     private protected override async Task<IGallery> OpenAsync(string model = Model, int dims = Dims,
         GalleryOpenMode mode = GalleryOpenMode.CreateIfMissing) =>
-        await PostgresGallery.OpenAsync(await UrlAsync(), model, dims, mode);
+        await PostgresGallery.OpenAsync(await UrlAsync(), new GalleryBinding(model, dims, null, null), mode);
 
     private protected override async Task<IGallery> OpenMissingAsync() =>
-        await PostgresGallery.OpenAsync(await UrlAsync(), Model, Dims, GalleryOpenMode.MustExist);
+        await PostgresGallery.OpenAsync(await UrlAsync(), new GalleryBinding(Model, Dims, null, null), GalleryOpenMode.MustExist);
 }

@@ -12,8 +12,8 @@ public sealed class SqliteGalleryContractTests : GalleryContractTests, IDisposab
 
     private protected override async Task<IGallery> OpenAsync(string model = Model, int dims = Dims,
         GalleryOpenMode mode = GalleryOpenMode.CreateIfMissing) =>
-        await SqliteGallery.OpenAsync(_temp.File("gallery.db"), model, dims, mode);
+        await SqliteGallery.OpenAsync(_temp.File("gallery.db"), new GalleryBinding(model, dims, null, null), mode);
 
     private protected override async Task<IGallery> OpenMissingAsync() =>
-        await SqliteGallery.OpenAsync(_temp.File("missing.db"), Model, Dims, GalleryOpenMode.MustExist);
+        await SqliteGallery.OpenAsync(_temp.File("missing.db"), new GalleryBinding(Model, Dims, null, null), GalleryOpenMode.MustExist);
 }

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Npgsql;
-using Visage.Search;
+using Visage.Storage.Postgres;
 
-namespace Visage.Storage.Postgres;
+namespace Visage.Search;
 
 /// <summary>
 /// Keeps one replica's in-memory index in step with the shared store: it LISTENs on the change channel and,
