@@ -95,10 +95,10 @@ public abstract class GalleryContractTests
     {
         using (var gallery = await OpenAsync()) await gallery.AddAsync([Face("alice", "a1")]);
 
-        var otherModel = await Assert.ThrowsAsync<VisageException>(() => OpenAsync(model: "other-model"));
+        var otherModel = await Assert.ThrowsAsync<GalleryException>(() => OpenAsync(model: "other-model"));
         Assert.Contains("contract-model", otherModel.Message);
         Assert.Contains("other-model", otherModel.Message);
-        var otherWidth = await Assert.ThrowsAsync<VisageException>(() => OpenAsync(dims: Dims + 1));
+        var otherWidth = await Assert.ThrowsAsync<GalleryException>(() => OpenAsync(dims: Dims + 1));
         Assert.Contains($"{Dims}-d", otherWidth.Message);
 
         using var again = await OpenAsync();
@@ -108,7 +108,7 @@ public abstract class GalleryContractTests
     [Fact]
     public async Task Opening_a_gallery_that_must_exist_and_does_not_is_a_clear_error()
     {
-        var error = await Assert.ThrowsAsync<VisageException>(OpenMissingAsync);
+        var error = await Assert.ThrowsAsync<GalleryException>(OpenMissingAsync);
         Assert.DoesNotContain('\n', error.Message);
     }
 
