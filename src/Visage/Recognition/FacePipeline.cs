@@ -3,6 +3,7 @@ using OpenCvSharp;
 using Visage.Alignment;
 using Visage.Detection;
 using Visage.Embedding;
+using Visage.Execution;
 using Visage.Landmarks;
 using Visage.Models;
 
@@ -43,33 +44,41 @@ public sealed class FacePipeline(
         var pack = model is ModelChoice.Pack chosen ? chosen.Value : ModelCatalog.Default;
         if (model is ModelChoice.Pack || options.Detector == DetectorKind.Pack)
             await store.EnsureAsync(pack, progress, ct);
-        var session = new SessionOptions { InterOpNumThreads = 1 };
-        if (options.IntraOpThreads is { } threads) session.IntraOpNumThreads = threads;
+        var planner = ExecutionPlanner.ForHome(store.Home, options.Tuning, options.IntraOpThreads,
+            progress is null ? null : new Progress<string>(step => progress.Report(new FetchProgress(pack.Id, step))));
 
         var owned = new List<IDisposable>();
         try
         {
             IFaceDetector loadedDetector = options.Detector == DetectorKind.Haar
                 ? new HaarFaceDetector()
-                : new UltraFaceDetector(store.FilePath(pack.Detector), options.DetectionThreshold,
-                    options.NmsIouThreshold, session);
+                : new UltraFaceDetector(
+                    planner.Load(OnnxModel.FromFile(store.FilePath(pack.Detector)), UltraFaceDetector.Tuning, ct),
+                    options.DetectionThreshold, options.NmsIouThreshold);
             owned.Add(loadedDetector);
 
             if (model is ModelChoice.Seed seed)
-                return new FacePipeline(loadedDetector, null, new SeedEmbedder(seed.WeightsFolder, session),
-                    ModelChoice.SeedThreshold);
+            {
+                var (seedModel, weights) = SeedEmbedder.Build(seed.WeightsFolder);
+                var seedEmbedder = new SeedEmbedder(planner.Load(seedModel, SeedEmbedder.Tuning, ct), weights);
+                owned.Add(seedEmbedder);
+                return new FacePipeline(loadedDetector, null, seedEmbedder, ModelChoice.SeedThreshold)
+                    { Plans = planner.Choices };
+            }
 
-            var loadedLandmarker = new Landmark68Model(store.FilePath(pack.Landmarks), session);
+            var loadedLandmarker = new Landmark68Model(
+                planner.Load(Landmark68Model.LoadModel(store.FilePath(pack.Landmarks)), Landmark68Model.Tuning, ct));
             owned.Add(loadedLandmarker);
             var parts = new List<(IFaceEmbedder, float)>();
             foreach (var part in pack.Embedders)
             {
-                var embedder = LoadEmbedder(part, pack, store, session);
+                var embedder = LoadEmbedder(part, pack, store, planner, ct);
                 owned.Add(embedder);
                 parts.Add((embedder, part.Weight));
             }
             IFaceEmbedder loadedEmbedder = parts.Count == 1 ? parts[0].Item1 : new FusedEmbedder(parts, pack.Id);
-            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold);
+            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold)
+                { Plans = planner.Choices };
         }
         catch (Exception e)
         {
@@ -83,17 +92,28 @@ public sealed class FacePipeline(
     }
 
     private static IFaceEmbedder LoadEmbedder(PackEmbedder part, ModelPack pack, ModelStore store,
-        SessionOptions session) => part.Kind switch
+        ExecutionPlanner planner, CancellationToken ct)
     {
-        EmbedderKind.FivePoint => new FivePointEmbedder(pack.Id,
-            new EmbeddingNetwork(store.FilePath(part.Files[0]),
-                part.Network ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec"),
-                session),
-            AlignmentTemplate.ArcFace112, part.FlipAverage),
-        EmbedderKind.DlibChip => new DlibChipEmbedder(Path.GetDirectoryName(store.FilePath(part.Files[0]))!,
-            part.FlipAverage, options: session),
-        _ => throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}"),
-    };
+        switch (part.Kind)
+        {
+            case EmbedderKind.FivePoint:
+                var spec = part.Network
+                           ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec");
+                var network = planner.Load(EmbeddingNetwork.LoadModel(store.FilePath(part.Files[0])),
+                    EmbeddingNetwork.Tuning(spec), ct);
+                return new FivePointEmbedder(pack.Id, new EmbeddingNetwork(network, spec), AlignmentTemplate.ArcFace112,
+                    part.FlipAverage);
+            case EmbedderKind.DlibChip:
+                var folder = Path.GetDirectoryName(store.FilePath(part.Files[0]))!;
+                return new DlibChipEmbedder(planner.Load(DlibChipEmbedder.LoadModel(folder), DlibChipEmbedder.Tuning, ct),
+                    part.FlipAverage);
+            default:
+                throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}");
+        }
+    }
+
+    /// <summary>How each network runs on this machine (the execution plan chosen for it), in load order.</summary>
+    internal IReadOnlyList<NetworkPlanChoice> Plans { get; private init; } = [];
 
     public IReadOnlyList<DetectedFace> Detect(Mat bgrImage) => detector.Detect(bgrImage);
 
