@@ -18,5 +18,6 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(WatchCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

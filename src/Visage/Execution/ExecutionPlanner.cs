@@ -32,7 +32,7 @@ internal sealed class ExecutionPlanner(
     public PlannedNetwork Load(OnnxModel model, TuningRequest request, CancellationToken ct = default)
     {
         var (plan, source, report) = Choose(model, request, ct);
-        _choices.Add(new NetworkPlanChoice(model.Name, plan, source, report));
+        _choices.Add(new NetworkPlanChoice(model, plan, source, report));
         return new PlannedNetwork(model, plan, _factory.Create(model, plan));
     }
 

@@ -1,7 +1,10 @@
 namespace Visage.Execution;
 
 /// <summary>How a pipeline runs one of its networks, and where that plan came from.</summary>
-internal sealed record NetworkPlanChoice(string Network, ExecutionPlan Plan, PlanSource Source, TuningReport? Report);
+internal sealed record NetworkPlanChoice(OnnxModel Model, ExecutionPlan Plan, PlanSource Source, TuningReport? Report)
+{
+    public string Network => Model.Name;
+}
 
 internal enum PlanSource
 {

@@ -11,8 +11,9 @@ namespace Visage.Recognition;
 
 /// <summary>
 /// Detect, locate landmarks, align and embed: the one pipeline every front end shares.
-/// Its networks are loaded once and reused; all faces of an image are embedded in one run.
-/// Not thread-safe: give each thread its own pipeline.
+/// Its networks are loaded once and reused; all faces of an image are embedded in one run. Several threads
+/// may analyse images with one pipeline at once (load it with one intra-op thread for that, so that each
+/// network run stays on its caller's core).
 /// </summary>
 public sealed class FacePipeline(
     IFaceDetector detector,
