@@ -61,19 +61,29 @@ internal sealed class CliRun
 
     public void Info(string message) => Err.MarkupLineInterpolated($"[grey]{message}[/]");
 
+    /// <summary>Threads for bulk work (enrolment, evaluation, calibration): every core.</summary>
+    public static int Workers => Environment.ProcessorCount;
+
     /// <summary>
     /// Loads the pipeline the options choose, fetching the pack first (with a progress line) when it is
-    /// not installed.
+    /// not installed. A pipeline for <paramref name="bulk"/> work is shared by <see cref="Workers"/> threads, each
+    /// network run on its caller's thread; otherwise each run may use every core.
     /// </summary>
-    public async Task<FacePipeline> LoadPipelineAsync(CancellationToken ct)
+    public async Task<FacePipeline> LoadPipelineAsync(CancellationToken ct, bool bulk = false)
     {
         var model = CommonOptions.ModelChoice(Result);
         var options = CommonOptions.PipelineOptions(Result);
+        if (bulk && Workers > 1) options = options with { IntraOpThreads = 1 };
         var pack = model is ModelChoice.Pack chosen ? chosen.Value : ModelCatalog.Default;
         var store = new ModelStore(Home);
         if (!store.IsInstalled(pack) && (model is ModelChoice.Pack || options.Detector == Detection.DetectorKind.Pack))
             await FetchAsync(store, pack, ct);
-        return await FacePipeline.LoadAsync(model, store, options, ct: ct);
+        var interactive = Err.Profile.Capabilities.Interactive;
+        return await WithStatusAsync($"loading {pack.Id}", status => FacePipeline.LoadAsync(model, store, options,
+            new Reported<FetchProgress>(p =>
+            {
+                if (interactive || !p.Detail) status(p.Step);
+            }), ct));
     }
 
     public async Task FetchAsync(ModelStore store, ModelPack pack, CancellationToken ct)
@@ -96,25 +106,51 @@ internal sealed class CliRun
         return await Err.Status().StartAsync(text, context => work(step => context.Status(Markup.Escape(step))));
     }
 
-    /// <summary>Runs work with a progress bar on a terminal, and silently elsewhere.</summary>
+    /// <summary>
+    /// Runs work over photos with a progress bar on a terminal (photos per second beside it); in a log, one
+    /// line at the end with the count, the time and the rate.
+    /// </summary>
     public async Task<T> WithProgressAsync<T>(string description, Func<IProgress<(int Done, int Total)>, Task<T>> work)
     {
-        if (!Err.Profile.Capabilities.Interactive)
-            return await work(new Progress<(int, int)>());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var total = 0;
         T result = default!;
-        await Err.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(Markup.Escape(description), maxValue: 1);
-                result = await work(new Progress<(int Done, int Total)>(p =>
+        if (!Err.Profile.Capabilities.Interactive)
+        {
+            result = await work(new Reported<(int Done, int Total)>(p => total = p.Total));
+        }
+        else
+        {
+            await Err.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                    new PhotoRateColumn(), new RemainingTimeColumn())
+                .StartAsync(async context =>
                 {
-                    task.MaxValue = p.Total;
-                    task.Value = p.Done;
-                }));
-                task.Value = task.MaxValue;
-            });
+                    var task = context.AddTask(Markup.Escape(description), maxValue: 1);
+                    result = await work(new Reported<(int Done, int Total)>(p =>
+                    {
+                        total = p.Total;
+                        task.MaxValue = p.Total;
+                        task.Value = Math.Max(task.Value, p.Done);
+                    }));
+                    task.Value = task.MaxValue;
+                });
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (total > 0)
+            Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{description}: {total} in {seconds:0.0} s ({total / seconds:0.0} per second, {Workers} threads)"));
         return result;
+    }
+
+    /// <summary>Photos per second, as the progress bar measures them.</summary>
+    private sealed class PhotoRateColumn : ProgressColumn
+    {
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options,
+            ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.Speed is { } speed
+                ? speed.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "/s"
+                : "", Style.Plain);
     }
 
     public void WriteJson<T>(T value) => Console.Out.WriteLine(JsonOutput.Serialize(value));

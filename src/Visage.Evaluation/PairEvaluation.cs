@@ -5,9 +5,10 @@ namespace Visage.Evaluation;
 /// <summary>
 /// Measures a pipeline on labelled pairs, as the LFW protocol does: with a training file, the threshold is
 /// the best-accuracy one on its pairs and accuracy is measured on the test pairs; otherwise a k-fold
-/// cross-validation over the test pairs. Each distinct image is encoded once.
+/// cross-validation over the test pairs. Each distinct image is encoded once, on <paramref name="workers"/>
+/// threads (the report is the same for any number).
 /// </summary>
-public sealed class PairEvaluation(SubjectEncoder encoder, string modelId)
+public sealed class PairEvaluation(SubjectEncoder encoder, string modelId, int workers = 1)
 {
     public static readonly double[] ReportedFalseAcceptRates = [1e-3, 1e-2];
 
@@ -22,13 +23,8 @@ public sealed class PairEvaluation(SubjectEncoder encoder, string modelId)
 
         var images = testPairs.Concat(trainPairs).SelectMany(p => new[] { p.First, p.Second })
             .Distinct(StringComparer.Ordinal).ToList();
-        var encodings = new Dictionary<string, SubjectEncoding>(StringComparer.Ordinal);
-        for (var i = 0; i < images.Count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            encodings[images[i]] = encoder.Encode(images[i]);
-            progress?.Report((i + 1, images.Count));
-        }
+        var encodings = encoder.EncodeAll(images, workers, progress, ct)
+            .ToDictionary(e => e.Path, StringComparer.Ordinal);
 
         LabelledDistance Distance(ImagePair p) =>
             new(FaceDistance.Euclidean(encodings[p.First].Embedding, encodings[p.Second].Embedding), p.SamePerson);

@@ -69,9 +69,12 @@ internal static class BenchCommand
     private static IProgress<BenchmarkProgress> Progress(CliRun run, Action<string> status)
     {
         var interactive = run.Err.Profile.Capabilities.Interactive;
-        return new Progress<BenchmarkProgress>(p =>
+        return new Reported<BenchmarkProgress>(p =>
         {
-            if (p.Total == 0) status(p.Phase);
+            if (p.Total == 0)
+            {
+                if (interactive || !p.Detail) status(p.Phase);
+            }
             else if (interactive || p.Done == 0 || p.Done == p.Total) status($"{p.Phase}: {p.Done} of {p.Total} photos");
         });
     }

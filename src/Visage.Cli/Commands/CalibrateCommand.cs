@@ -50,7 +50,7 @@ internal static class CalibrateCommand
             var db = result.GetValue(CommonOptions.Db)!;
             var plotPath = result.GetValue(plot)!;
 
-            using var pipeline = await run.LoadPipelineAsync(ct);
+            using var pipeline = await run.LoadPipelineAsync(ct, bulk: true);
             // A gallery of another model is refused before the photos are encoded, not after.
             if (File.Exists(db))
                 using (await SqliteGallery.OpenAsync(db, pipeline.ModelId, pipeline.Dimensions, GalleryOpenMode.MustExist, ct)) { }
@@ -101,29 +101,18 @@ internal static class CalibrateCommand
     {
         if (!Directory.Exists(folder)) throw new VisageException($"{folder}: no such folder of labelled photos");
         var sources = EnrollmentSources.Find([folder]);
-        var photos = new List<(string, float[])>();
-        for (var i = 0; i < sources.Count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            photos.Add((sources[i].Identity, encoder.Encode(sources[i].Path).Embedding));
-            progress.Report((i + 1, sources.Count));
-        }
-        return Calibration.AllPairs(photos);
+        var encodings = encoder.EncodeAll(sources.Select(s => s.Path).ToList(), CliRun.Workers, progress, ct);
+        return Calibration.AllPairs(sources.Select((s, i) => (s.Identity, encodings[i].Embedding)).ToList());
     }
 
     private static IReadOnlyList<LabelledDistance> FromPairs(SubjectEncoder encoder, string pairsFile, string images,
         IProgress<(int, int)> progress, CancellationToken ct)
     {
         var pairs = LfwPairs.Read(pairsFile, images);
-        var distances = new List<LabelledDistance>();
-        for (var i = 0; i < pairs.Count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            distances.Add(new LabelledDistance(
-                FaceDistance.Euclidean(encoder.Encode(pairs[i].First).Embedding, encoder.Encode(pairs[i].Second).Embedding),
-                pairs[i].SamePerson));
-            progress.Report((i + 1, pairs.Count));
-        }
-        return distances;
+        var photos = pairs.SelectMany(p => new[] { p.First, p.Second }).Distinct(StringComparer.Ordinal).ToList();
+        var encodings = encoder.EncodeAll(photos, CliRun.Workers, progress, ct)
+            .ToDictionary(e => e.Path, e => e.Embedding, StringComparer.Ordinal);
+        return pairs.Select(p => new LabelledDistance(
+            FaceDistance.Euclidean(encodings[p.First], encodings[p.Second]), p.SamePerson)).ToList();
     }
 }

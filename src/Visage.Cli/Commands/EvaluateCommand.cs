@@ -51,10 +51,10 @@ internal static class EvaluateCommand
                 throw new VisageException($"--folds: needs at least 2, not {request.Folds}");
             var reportFolder = result.GetValue(report);
 
-            using var pipeline = await run.LoadPipelineAsync(ct);
+            using var pipeline = await run.LoadPipelineAsync(ct, bulk: true);
             using var cache = EmbeddingCache.Open(Path.Combine(run.Home.Root, "encodings.db"));
             var evaluation = new PairEvaluation(new SubjectEncoder(pipeline, cache, CommonOptions.Limits(result)),
-                pipeline.ModelId);
+                pipeline.ModelId, CliRun.Workers);
             var outcome = await run.WithProgressAsync("encoding images",
                 progress => Task.Run(() => evaluation.Run(request, progress, ct), ct));
 

@@ -35,7 +35,7 @@ public static class PipelineBenchmark
         }
 
         var beforeLoad = ResidentBytes();
-        var loadProgress = new Progress<FetchProgress>(p => progress?.Report(new BenchmarkProgress(p.Step)));
+        var loadProgress = new SyncProgress<FetchProgress>(p => progress?.Report(new BenchmarkProgress(p.Step, Detail: p.Detail)));
         using var pipeline = await FacePipeline.LoadAsync(model, store,
             options with { IntraOpThreads = 1, Tuning = request.Tuning }, loadProgress, ct);
         if (request.SaveNetworksTo is { } folder)

@@ -100,7 +100,6 @@ internal sealed class ExecutionTuner(
                     ? oneThreadPlan
                     : ChooseBatch(model, allCores, request.TypicalBatch, samples, reference, measurements, progress, ct);
             }
-            progress?.Report($"{model.Name}: one thread: {oneThreadPlan.Describe()}; all cores: {allCoresPlan.Describe()}");
             return new TuningReport(model.Name, model.Sha256, cores, oneThreadPlan, allCoresPlan, measurements,
                 loadBefore, MachineLoad.OneMinuteAverage());
         }

@@ -46,7 +46,7 @@ public sealed class FacePipeline(
         if (model is ModelChoice.Pack || options.Detector == DetectorKind.Pack)
             await store.EnsureAsync(pack, progress, ct);
         var planner = ExecutionPlanner.ForHome(store.Home, options.Tuning, options.IntraOpThreads,
-            progress is null ? null : new Progress<string>(step => progress.Report(new FetchProgress(pack.Id, step))));
+            progress is null ? null : new PlanningProgress(pack.Id, progress));
 
         var owned = new List<IDisposable>();
         try
@@ -143,5 +143,11 @@ public sealed class FacePipeline(
         detector.Dispose();
         landmarker?.Dispose();
         embedder.Dispose();
+    }
+
+    /// <summary>Planning steps as load progress, reported on the caller's thread and in order.</summary>
+    private sealed class PlanningProgress(string packId, IProgress<FetchProgress> progress) : IProgress<PlanningStep>
+    {
+        public void Report(PlanningStep value) => progress.Report(new FetchProgress(packId, value.Text, value.Detail));
     }
 }

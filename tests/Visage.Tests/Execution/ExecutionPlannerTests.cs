@@ -167,8 +167,8 @@ public sealed class ExecutionPlannerTests : IDisposable
         new(model.Name, model.Sha256, 2, Fastest, Fastest,
             [new CandidateMeasurement(Fastest, CandidateStatus.Measured, 5, 6, 9, 0)]);
 
-    private sealed class SynchronousProgress(List<string> steps) : IProgress<string>
+    private sealed class SynchronousProgress(List<string> steps) : IProgress<PlanningStep>
     {
-        public void Report(string value) => steps.Add(value);
+        public void Report(PlanningStep value) => steps.Add(value.Text);
     }
 }
