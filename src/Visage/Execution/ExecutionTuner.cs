@@ -16,15 +16,21 @@ internal sealed class ExecutionTuner(
 {
     private readonly TunerSettings _settings = settings ?? TunerSettings.Default;
 
-    /// <summary>Every plan tried for a network, in a fixed order (ties go to the earlier one).</summary>
-    public IReadOnlyList<ExecutionPlan> Candidates()
+    /// <summary>
+    /// Every plan tried for a network, in a fixed order (ties go to the earlier one): the rewrites that change
+    /// the graph (all of them without a model) at ONNX Runtime's full level, where they matter.
+    /// </summary>
+    public IReadOnlyList<ExecutionPlan> Candidates(OnnxModel? model = null)
     {
         int[] threadCounts = cores > 1 ? [1, cores] : [1];
+        var rewrites = model?.Rewrites ?? Enum.GetValues<GraphRewrite>().Where(r => r != GraphRewrite.None).ToList();
         var plans = new List<ExecutionPlan>();
         foreach (var threads in threadCounts)
         {
             foreach (var level in new[] { GraphOptimization.All, GraphOptimization.Extended, GraphOptimization.Basic, GraphOptimization.None })
                 plans.Add(new ExecutionPlan(ExecutionBackend.OnnxRuntime, level, threads, 1));
+            foreach (var rewrite in rewrites)
+                plans.Add(new ExecutionPlan(ExecutionBackend.OnnxRuntime, GraphOptimization.All, threads, 1, rewrite));
             plans.Add(new ExecutionPlan(ExecutionBackend.OpenCvDnn, GraphOptimization.None, threads, 1));
         }
         return plans;
@@ -47,7 +53,7 @@ internal sealed class ExecutionTuner(
         var alive = new List<Candidate>();
         try
         {
-            var plans = Candidates();
+            var plans = Candidates(model);
             foreach (var plan in plans)
             {
                 ct.ThrowIfCancellationRequested();

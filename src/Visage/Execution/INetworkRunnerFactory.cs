@@ -13,8 +13,8 @@ internal sealed class NetworkRunnerFactory : INetworkRunnerFactory
 
     public INetworkRunner Create(OnnxModel model, ExecutionPlan plan) => plan.Backend switch
     {
-        ExecutionBackend.OnnxRuntime => new OnnxRuntimeRunner(model, plan.Optimization, plan.Threads),
-        ExecutionBackend.OpenCvDnn => new OpenCvDnnRunner(model),
+        ExecutionBackend.OnnxRuntime => new OnnxRuntimeRunner(model, plan.Optimization, plan.Threads, plan.Rewrite),
+        ExecutionBackend.OpenCvDnn => new OpenCvDnnRunner(model, plan.Rewrite),
         _ => throw new ArgumentOutOfRangeException(nameof(plan), plan.Backend, "unknown back end"),
     };
 }

@@ -10,9 +10,12 @@ namespace Visage.Execution;
 /// </summary>
 internal sealed class OnnxModel
 {
+    private readonly Dictionary<GraphRewrite, byte[]> _rewritten = [];
+
     private OnnxModel(string name, byte[] bytes, string inputName, int[] itemShape, bool batchDynamic,
-        IReadOnlyList<string> outputNames)
+        IReadOnlyList<string> outputNames, IReadOnlyList<GraphRewrite> rewrites)
     {
+        Rewrites = rewrites;
         Name = name;
         Bytes = bytes;
         InputName = inputName;
@@ -42,6 +45,21 @@ internal sealed class OnnxModel
     public bool BatchDynamic { get; }
 
     public IReadOnlyList<string> OutputNames { get; }
+
+    /// <summary>The rewrites that change something in this graph.</summary>
+    public IReadOnlyList<GraphRewrite> Rewrites { get; }
+
+    /// <summary>The graph in the given form, rewritten once on first use.</summary>
+    public byte[] BytesFor(GraphRewrite rewrite)
+    {
+        if (rewrite == GraphRewrite.None) return Bytes;
+        lock (_rewritten)
+        {
+            if (!_rewritten.TryGetValue(rewrite, out var bytes))
+                _rewritten[rewrite] = bytes = OnnxRewrites.Apply(Bytes, rewrite);
+            return bytes;
+        }
+    }
 
     public int OutputIndex(string outputName)
     {
@@ -84,7 +102,9 @@ internal sealed class OnnxModel
                            || dims[0].DimValue <= 0;
         var outputs = graph.Output.Select(o => o.Name).ToList();
         if (outputs.Count == 0) throw new VisageException($"{name}: the ONNX model has no outputs");
-        return new OnnxModel(name, bytes, inputs[0].Name, itemShape, batchDynamic, outputs);
+        var rewrites = Enum.GetValues<GraphRewrite>()
+            .Where(r => r != GraphRewrite.None && OnnxRewrites.AppliesTo(model, r)).ToList();
+        return new OnnxModel(name, bytes, inputs[0].Name, itemShape, batchDynamic, outputs, rewrites);
     }
 
     public override string ToString() => $"{Name} [{Sha256[..12]}]";

@@ -11,7 +11,8 @@ internal sealed class OnnxRuntimeRunner : INetworkRunner
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    public OnnxRuntimeRunner(OnnxModel model, GraphOptimization optimization, int threads)
+    public OnnxRuntimeRunner(OnnxModel model, GraphOptimization optimization, int threads,
+        GraphRewrite rewrite = GraphRewrite.None)
     {
         _model = model;
         using var options = new SessionOptions
@@ -27,7 +28,7 @@ internal sealed class OnnxRuntimeRunner : INetworkRunner
             IntraOpNumThreads = threads,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
-        _session = new InferenceSession(model.Bytes, options);
+        _session = new InferenceSession(model.BytesFor(rewrite), options);
         _inputNames = [model.InputName];
         _outputNames = [.. model.OutputNames];
     }

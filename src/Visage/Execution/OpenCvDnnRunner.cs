@@ -17,9 +17,12 @@ internal sealed class OpenCvDnnRunner : INetworkRunner
     private readonly List<Net> _all = [];
     private readonly Lock _gate = new();
 
-    public OpenCvDnnRunner(OnnxModel model)
+    private readonly GraphRewrite _rewrite;
+
+    public OpenCvDnnRunner(OnnxModel model, GraphRewrite rewrite = GraphRewrite.None)
     {
         _model = model;
+        _rewrite = rewrite;
         _idle.Add(Create());
     }
 
@@ -63,7 +66,7 @@ internal sealed class OpenCvDnnRunner : INetworkRunner
 
     private Net Create()
     {
-        var net = CvDnn.ReadNetFromOnnx(_model.Bytes)
+        var net = CvDnn.ReadNetFromOnnx(_model.BytesFor(_rewrite))
                   ?? throw new InvalidOperationException($"OpenCV could not read {_model.Name}");
         net.SetPreferableBackend(Backend.OPENCV);
         net.SetPreferableTarget(Target.CPU);

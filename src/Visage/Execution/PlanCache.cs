@@ -14,7 +14,7 @@ namespace Visage.Execution;
 internal sealed class PlanCache(string folder, MachineProfile machine, string libraries)
 {
     /// <summary>Bump when the way plans run changes what a timing means.</summary>
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -20,10 +20,11 @@ namespace Visage.Tests.Execution;
 public sealed class ExecutionPlanAgreementTests(ITestOutputHelper output)
 {
     private const float PixelTolerance = 0.01f;
-    // The networks agree to about 1e-6; landmarks that move by thousandths of a pixel move the crops' bilinear
-    // samples, which is what is left in the encodings (8e-5 at most here, against thresholds of 0.4 to 1.2).
+    // The networks agree to about 1e-6; boxes and landmarks that move by thousandths of a pixel move the crops'
+    // bilinear samples, which is what is left in the encodings: here at most 8e-5 a component and 5.3e-4 in
+    // distance, against thresholds of 0.4 to 1.2 (LFW accuracies are unchanged to the pair).
     private const float EncodingTolerance = 3e-4f;
-    private const float DistanceTolerance = 1e-3f;
+    private const float DistanceTolerance = 2e-3f;
 
     public static TheoryData<string> Plans()
     {
@@ -92,13 +93,13 @@ public sealed class ExecutionPlanAgreementTests(ITestOutputHelper output)
         Assert.Equal(1, report.OneThread.Threads);
     }
 
-    private static string Key(ExecutionPlan p) => $"{p.Backend}/{p.Optimization}/{p.Threads}/{p.BatchSize}";
+    private static string Key(ExecutionPlan p) => $"{p.Backend}/{p.Optimization}/{p.Threads}/{p.BatchSize}/{p.Rewrite}";
 
     private static ExecutionPlan Parse(string key)
     {
         var parts = key.Split('/');
         return new ExecutionPlan(Enum.Parse<ExecutionBackend>(parts[0]), Enum.Parse<GraphOptimization>(parts[1]),
-            int.Parse(parts[2]), int.Parse(parts[3]));
+            int.Parse(parts[2]), int.Parse(parts[3]), Enum.Parse<GraphRewrite>(parts[4]));
     }
 
     /// <summary>The default pack's four networks, read once, to be run with any plan.</summary>

@@ -23,7 +23,8 @@ public sealed class ExecutionTunerTests
     [Fact]
     public void Every_level_of_ONNX_Runtime_and_OpenCV_on_one_thread_and_on_all_cores_are_candidates()
     {
-        var plans = new ExecutionTuner(new ScriptedBackends(), new ScriptedBackends(), cores: 4).Candidates();
+        var plans = new ExecutionTuner(new ScriptedBackends(), new ScriptedBackends(), cores: 4)
+            .Candidates(ScriptedBackends.TinyModel());
 
         Assert.Equal(10, plans.Count);
         foreach (var threads in new[] { 1, 4 })
@@ -32,7 +33,19 @@ public sealed class ExecutionTunerTests
                 Assert.Contains(Ort(level, threads), plans);
             Assert.Contains(OpenCv(threads), plans);
         }
-        Assert.Equal(5, new ExecutionTuner(new ScriptedBackends(), new ScriptedBackends(), cores: 1).Candidates().Count);
+        Assert.Equal(5, new ExecutionTuner(new ScriptedBackends(), new ScriptedBackends(), cores: 1)
+            .Candidates(ScriptedBackends.TinyModel()).Count);
+    }
+
+    [Fact]
+    public void A_network_with_per_channel_PReLUs_is_also_tried_with_them_rewritten()
+    {
+        var plans = new ExecutionTuner(new ScriptedBackends(), new ScriptedBackends(), cores: 2)
+            .Candidates(ScriptedBackends.TinyPReluModel());
+
+        Assert.Equal(12, plans.Count);
+        Assert.Contains(Ort(GraphOptimization.All) with { Rewrite = GraphRewrite.PReluAsDepthwise }, plans);
+        Assert.Contains(Ort(GraphOptimization.All, 2) with { Rewrite = GraphRewrite.PReluAsDepthwise }, plans);
     }
 
     [Fact]
