@@ -5,10 +5,10 @@ namespace Visage.Evaluation;
 /// <summary>
 /// Measures a pipeline on labelled pairs, as the LFW protocol does: with a training file, the threshold is
 /// the best-accuracy one on its pairs and accuracy is measured on the test pairs; otherwise a k-fold
-/// cross-validation over the test pairs. Each distinct image is encoded once, on <paramref name="workers"/>
-/// threads (the report is the same for any number).
+/// cross-validation over the test pairs. Each distinct image is encoded once, on every core (see
+/// <see cref="FaceRecognizer.EncodeSubjects"/>).
 /// </summary>
-public sealed class PairEvaluation(SubjectEncoder encoder, string modelId, int workers = 1)
+public sealed class PairEvaluation(FaceRecognizer recognizer)
 {
     public static readonly double[] ReportedFalseAcceptRates = [1e-3, 1e-2];
 
@@ -23,8 +23,9 @@ public sealed class PairEvaluation(SubjectEncoder encoder, string modelId, int w
 
         var images = testPairs.Concat(trainPairs).SelectMany(p => new[] { p.First, p.Second })
             .Distinct(StringComparer.Ordinal).ToList();
-        var encodings = encoder.EncodeAll(images, workers, progress, ct)
-            .ToDictionary(e => e.Path, StringComparer.Ordinal);
+        var encoded = recognizer.EncodeSubjects(images, progress, ct);
+        var encodings = images.Select((path, i) => (path, encoded[i]))
+            .ToDictionary(x => x.path, x => x.Item2, StringComparer.Ordinal);
 
         LabelledDistance Distance(ImagePair p) =>
             new(FaceDistance.Euclidean(encodings[p.First].Embedding, encodings[p.Second].Embedding), p.SamePerson);
@@ -57,7 +58,7 @@ public sealed class PairEvaluation(SubjectEncoder encoder, string modelId, int w
         }
 
         return new EvaluationReport(
-            modelId, request.PairsFile, request.TrainFile, protocol, test.Count, images.Count, fallbacks,
+            recognizer.ModelId, request.PairsFile, request.TrainFile, protocol, test.Count, images.Count, fallbacks,
             accuracy, deviation, threshold, trainAccuracy, folds,
             metrics.AreaUnderCurve(), metrics.EqualErrorRate(),
             ReportedFalseAcceptRates.Select(metrics.AtFalseAcceptRate).ToList(),

@@ -3,8 +3,6 @@ using System.Globalization;
 using Spectre.Console;
 using Visage.Benchmarking;
 using Visage.Execution;
-using Visage.Models;
-using Visage.Recognition;
 
 namespace Visage.Cli.Commands;
 
@@ -43,21 +41,17 @@ internal static class BenchCommand
             var result = run.Result;
             var request = new BenchmarkRequest(result.GetValue(images)!, result.GetValue(count), result.GetValue(threads),
                 result.GetValue(retune) ? ExecutionTuning.Retune : ExecutionTuning.Auto, result.GetValue(saveNetworks));
-            if (request.Count < 1) throw new VisageException($"--count: must be at least 1, not {request.Count}");
-            if (request.Workers is < 1) throw new VisageException($"--threads: must be at least 1, not {request.Workers}");
+            if (request.Count < 1) throw new UsageException($"--count: must be at least 1, not {request.Count}");
+            if (request.Workers is < 1) throw new UsageException($"--threads: must be at least 1, not {request.Workers}");
             PipelineBenchmark.FindPhotos(request.ImagesFolder, request.Count);
 
-            var model = CommonOptions.ModelChoice(result);
-            var options = CommonOptions.PipelineOptions(result);
-            var store = new ModelStore(run.Home);
-            var pack = model is ModelChoice.Pack chosen ? chosen.Value : ModelCatalog.Default;
-            if (!store.IsInstalled(pack)) await run.FetchAsync(store, pack, ct);
-
-            var report = await run.WithStatusAsync("benchmark", status => PipelineBenchmark.RunAsync(model, store, options,
-                request, CommonOptions.Limits(result), Progress(run, status), ct));
+            var options = CommonOptions.RecognizerOptions(result, run.Home);
+            await run.EnsurePackAsync(options, ct);
+            var report = await run.WithStatusAsync("benchmark", status =>
+                PipelineBenchmark.RunAsync(options, request, Progress(run, status), ct));
             if (run.Json) run.WriteJson(report);
             else Print(run, report);
-            return CliRun.Success;
+            return ExitCodes.Success;
         }));
         return command;
     }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Spectre.Console;
 using Visage.Evaluation;
 using Visage.Recognition;
-using Visage.Storage;
 
 namespace Visage.Cli.Commands;
 
@@ -24,11 +23,7 @@ internal static class EvaluateCommand
         {
             Description = "Pairs to choose the threshold on (e.g. pairsDevTrain.txt); without it, cross-validate",
         };
-        var folds = new Option<int>("--folds")
-        {
-            Description = "Folds of the cross-validation when there is no --train",
-            DefaultValueFactory = _ => 10,
-        };
+        var folds = CommonOptions.NumberOption("--folds", "Folds of the cross-validation when there is no --train", 10);
         var report = new Option<string?>("--report")
         {
             Description = "Folder for report.json, roc.png and distances.png",
@@ -48,22 +43,20 @@ internal static class EvaluateCommand
                 if (file is not null && !File.Exists(file))
                     throw new VisageException($"{file}: no such pairs file");
             if (request.TrainFile is null && request.Folds < 2)
-                throw new VisageException($"--folds: needs at least 2, not {request.Folds}");
+                throw new UsageException($"--folds: needs at least 2, not {request.Folds}");
             var reportFolder = result.GetValue(report);
 
-            using var pipeline = await run.LoadPipelineAsync(ct, bulk: true);
-            using var cache = EmbeddingCache.Open(Path.Combine(run.Home.Root, "encodings.db"));
-            var evaluation = new PairEvaluation(new SubjectEncoder(pipeline, cache, CommonOptions.Limits(result)),
-                pipeline.ModelId, CliRun.Workers);
+            using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
+            var evaluation = new PairEvaluation(recognizer);
             var outcome = await run.WithProgressAsync("encoding images",
                 progress => Task.Run(() => evaluation.Run(request, progress, ct), ct));
 
             if (reportFolder is not null) WriteReport(reportFolder, outcome);
             if (run.Json)
-                run.WriteJson(outcome with { Distances = [], Roc = [] });
+                run.WriteJson(EvaluationJson.From(outcome, recognizer.Fingerprint.Id));
             else
                 Print(run, outcome, reportFolder);
-            return CliRun.Success;
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -73,7 +66,7 @@ internal static class EvaluateCommand
         try
         {
             Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, "report.json"), JsonOutput.Serialize(report));
+            File.WriteAllText(Path.Combine(folder, "report.json"), Json.VisageJson.Serialize(report));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

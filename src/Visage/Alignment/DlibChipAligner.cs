@@ -11,7 +11,7 @@ namespace Visage.Alignment;
 /// 0 to size - 1, and a face more than twice the chip's scale is first halved (Gaussian pyramid) so the
 /// sampling does not alias.
 /// </summary>
-public static class DlibChipAligner
+internal static class DlibChipAligner
 {
     /// <summary>The map from chip pixels to image pixels for a face with these 68 landmarks.</summary>
     public static SimilarityTransform ChipToImage(IReadOnlyList<Point2f> landmarks, DlibChipTemplate template)

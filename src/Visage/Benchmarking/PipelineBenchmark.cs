@@ -20,10 +20,18 @@ public static class PipelineBenchmark
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
     private const int WarmUpPhotos = 3;
 
-    public static async Task<BenchmarkReport> RunAsync(ModelChoice model, ModelStore store, PipelineOptions options,
-        BenchmarkRequest request, ImageLimits? limits = null, IProgress<BenchmarkProgress>? progress = null,
-        CancellationToken ct = default)
+    /// <summary>
+    /// Measures the pipeline <paramref name="recognizer"/> describes (its model, detector and limits; its
+    /// threads are set to one per network run here) on the photos <paramref name="request"/> names.
+    /// </summary>
+    public static async Task<BenchmarkReport> RunAsync(RecognizerOptions recognizer, BenchmarkRequest request,
+        IProgress<BenchmarkProgress>? progress = null, CancellationToken ct = default)
     {
+        var model = ModelChoice.Parse(recognizer.Model);
+        var store = new ModelStore(recognizer.Home ?? VisageHome.FromEnvironment());
+        var options = new PipelineOptions(recognizer.DetectionThreshold, IntraOpThreads: 1, Detector: recognizer.Detector,
+            Tuning: request.Tuning);
+        var limits = recognizer.Limits;
         var files = FindPhotos(request.ImagesFolder, request.Count);
         var loadBefore = MachineLoad.OneMinuteAverage();
         progress?.Report(new BenchmarkProgress($"reading {files.Count} photos"));
@@ -36,8 +44,7 @@ public static class PipelineBenchmark
 
         var beforeLoad = ResidentBytes();
         var loadProgress = new SyncProgress<FetchProgress>(p => progress?.Report(new BenchmarkProgress(p.Step, Detail: p.Detail)));
-        using var pipeline = await FacePipeline.LoadAsync(model, store,
-            options with { IntraOpThreads = 1, Tuning = request.Tuning }, loadProgress, ct);
+        using var pipeline = await FacePipeline.LoadAsync(model, store, options, loadProgress, ct);
         if (request.SaveNetworksTo is { } folder)
             NetworkExport.Save(pipeline, model, options, folder);
 
@@ -158,7 +165,7 @@ public static class PipelineBenchmark
         progress?.Report(new BenchmarkProgress("one thread", photos.Count, photos.Count));
 
         // Match: every face against a gallery of every face found, named by folder.
-        var gallery = encoded.Select((e, k) => new GalleryFace(k, Identity(e.Path), e.Embedding, pipeline.ModelId,
+        var gallery = encoded.Select((e, k) => new GalleryFace(k, Identity(e.Path), e.Embedding,
             e.Path, "", DateTimeOffset.UnixEpoch)).ToList();
         var matcher = new FaceMatcher(gallery);
         var next = 0;

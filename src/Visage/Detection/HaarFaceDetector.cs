@@ -8,7 +8,7 @@ namespace Visage.Detection;
 /// Haar cascades give no confidence, so every face scores 1. An OpenCV cascade must not be used by two
 /// threads at once, so each thread that detects gets its own copy.
 /// </summary>
-public sealed class HaarFaceDetector : IFaceDetector
+internal sealed class HaarFaceDetector : IFaceDetector
 {
     public const string DefaultCascade = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 

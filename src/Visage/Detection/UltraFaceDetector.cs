@@ -8,7 +8,7 @@ namespace Visage.Detection;
 /// The UltraFace RFB-320 detector: the whole image squeezed to 320x240 RGB, (pixel - 127) / 128.
 /// The network decodes its own prior boxes; its "boxes" output holds corners as fractions of the image.
 /// </summary>
-public sealed class UltraFaceDetector : IFaceDetector
+internal sealed class UltraFaceDetector : IFaceDetector
 {
     private const int InputWidth = 320;
     private const int InputHeight = 240;

@@ -14,7 +14,7 @@ namespace Visage.Embedding;
 /// encoding is the renormalised mean of the two (a different encoding space, hence a different model id).
 /// All faces of an image, mirrored ones included, go through the network in one run.
 /// </summary>
-public sealed class DlibChipEmbedder : IStagedEmbedder
+internal sealed class DlibChipEmbedder : IStagedEmbedder
 {
     public const string BaseModelId = "face-api-resnet34";
 

@@ -9,7 +9,7 @@ namespace Visage.Embedding;
 /// <summary>
 /// Runs an embedding network on ready crops, all in one batch, and returns L2-normalised encodings.
 /// </summary>
-public sealed class EmbeddingNetwork : IDisposable
+internal sealed class EmbeddingNetwork : IDisposable
 {
     private readonly PlannedNetwork _network;
 

@@ -8,7 +8,7 @@ namespace Visage.Embedding;
 /// An embedder trained on faces aligned to a five-point template (ArcFace-style). With
 /// <paramref name="flipAverage"/> each face is also encoded mirrored and the two encodings averaged.
 /// </summary>
-public sealed class FivePointEmbedder(string modelId, EmbeddingNetwork network, AlignmentTemplate template,
+internal sealed class FivePointEmbedder(string modelId, EmbeddingNetwork network, AlignmentTemplate template,
     bool flipAverage = false) : IStagedEmbedder
 {
     public string ModelId { get; } = flipAverage ? $"{modelId}-flip" : modelId;

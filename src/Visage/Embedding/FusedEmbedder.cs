@@ -9,7 +9,7 @@ namespace Visage.Embedding;
 /// end to end. The result has unit length and its squared distance is the weighted mean of the parts'
 /// squared distances, so the parts' weights must account for their different distance scales.
 /// </summary>
-public sealed class FusedEmbedder : IStagedEmbedder
+internal sealed class FusedEmbedder : IStagedEmbedder
 {
     private readonly IReadOnlyList<(IFaceEmbedder Embedder, float Scale)> _parts;
 

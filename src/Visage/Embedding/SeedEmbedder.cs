@@ -11,7 +11,7 @@ namespace Visage.Embedding;
 /// to 96x96, RGB, divided by 255. Encodings from different weight folders are not comparable, so the
 /// model id carries a fingerprint of the weights.
 /// </summary>
-public sealed class SeedEmbedder : IStagedEmbedder
+internal sealed class SeedEmbedder : IStagedEmbedder
 {
     /// <summary>Inputs lie in [0, 1]; a few faces per photo.</summary>
     internal static TuningRequest Tuning { get; } = new(0f, 1f, TypicalBatch: 4);

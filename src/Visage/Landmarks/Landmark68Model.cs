@@ -11,7 +11,7 @@ namespace Visage.Landmarks;
 /// detector's box, centred on it; the network answers each point as a fraction of that square.
 /// All faces of an image go through the network in one run.
 /// </summary>
-public sealed class Landmark68Model : ILandmarker
+internal sealed class Landmark68Model : ILandmarker
 {
     private const int InputSize = 64;
 

@@ -4,7 +4,7 @@ namespace Visage.Models;
 /// How to feed an ONNX embedding network: the aligned crop of <see cref="InputSize"/> pixels, channels in
 /// <see cref="ColorOrder"/>, each value mapped to (pixel - Mean) / Scale, channels first.
 /// </summary>
-public sealed record EmbedderSpec(
+internal sealed record EmbedderSpec(
     int InputSize,
     ColorOrder ColorOrder,
     float Mean,

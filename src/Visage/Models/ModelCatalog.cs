@@ -3,7 +3,7 @@ using Visage.Models.FaceApi;
 namespace Visage.Models;
 
 /// <summary>The model packs Visage knows how to fetch and run.</summary>
-public static class ModelCatalog
+internal static class ModelCatalog
 {
     private static readonly NpmPackage FacepluginPackage = new(
         "faceplugin-face-recognition-js",
@@ -89,6 +89,6 @@ public static class ModelCatalog
 
     public static ModelPack Get(string id) =>
         All.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase))
-        ?? throw new VisageException(
+        ?? throw new ModelException(id, ModelProblem.Unknown,
             $"unknown model pack '{id}': known packs are {string.Join(", ", All.Select(p => p.Id))}");
 }

@@ -6,7 +6,7 @@ namespace Visage.Models;
 /// default threshold is a Euclidean distance between unit-length encodings: a face matches when its
 /// distance is at most the threshold.
 /// </summary>
-public sealed record ModelPack(
+internal sealed record ModelPack(
     string Id,
     string Description,
     string Licence,

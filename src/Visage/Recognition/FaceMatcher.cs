@@ -3,7 +3,7 @@ using Visage.Storage;
 namespace Visage.Recognition;
 
 /// <summary>Compares faces with a gallery's enrolled faces: the seed's "who is it", for every face.</summary>
-public sealed class FaceMatcher
+internal sealed class FaceMatcher
 {
     private readonly IReadOnlyList<GalleryFace> _enrolled;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using Visage.Alignment;
@@ -15,11 +16,12 @@ namespace Visage.Recognition;
 /// may analyse images with one pipeline at once (load it with one intra-op thread for that, so that each
 /// network run stays on its caller's core).
 /// </summary>
-public sealed class FacePipeline(
+internal sealed class FacePipeline(
     IFaceDetector detector,
     ILandmarker? landmarker,
     IFaceEmbedder embedder,
-    float defaultThreshold) : IDisposable
+    float defaultThreshold,
+    PipelineFingerprint fingerprint) : IDisposable
 {
     public IFaceDetector Detector => detector;
     public ILandmarker? Landmarker => landmarker;
@@ -30,6 +32,13 @@ public sealed class FacePipeline(
 
     /// <summary>The threshold of the model: a pack's calibrated one, or the seed's 0.52.</summary>
     public float DefaultThreshold => defaultThreshold;
+
+    /// <summary>What shapes this pipeline's encodings: binds galleries and keys caches.</summary>
+    public PipelineFingerprint Fingerprint => fingerprint;
+
+    /// <summary>What a gallery of this pipeline's encodings is bound to.</summary>
+    public Storage.GalleryBinding GalleryBinding =>
+        new(ModelId, Dimensions, fingerprint.Id, fingerprint.Description);
 
     /// <summary>Loads the default pack with its own detector.</summary>
     public static Task<FacePipeline> LoadAsync(ModelPack pack, ModelStore store, PipelineOptions? options = null,
@@ -57,13 +66,20 @@ public sealed class FacePipeline(
                     planner.Load(OnnxModel.FromFile(store.FilePath(pack.Detector)), UltraFaceDetector.Tuning, ct),
                     options.DetectionThreshold, options.NmsIouThreshold);
             owned.Add(loadedDetector);
+            var detectorText = options.Detector == DetectorKind.Haar
+                ? "the Haar cascade (scale 1.3, 5 neighbours, 50 px margin)"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{pack.Detector.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###})");
+            var detectorParts = options.Detector == DetectorKind.Haar ? [] : new[] { Pinned(pack.Detector) };
 
             if (model is ModelChoice.Seed seed)
             {
                 var (seedModel, weights) = SeedEmbedder.Build(seed.WeightsFolder);
                 var seedEmbedder = new SeedEmbedder(planner.Load(seedModel, SeedEmbedder.Tuning, ct), weights);
                 owned.Add(seedEmbedder);
-                return new FacePipeline(loadedDetector, null, seedEmbedder, ModelChoice.SeedThreshold)
+                return new FacePipeline(loadedDetector, null, seedEmbedder, ModelChoice.SeedThreshold,
+                    PipelineFingerprint.Create(seedEmbedder.ModelId, detectorText,
+                        [.. detectorParts, "the box cropped as it is, 96x96 RGB / 255"]))
                     { Plans = planner.Choices };
             }
 
@@ -78,19 +94,28 @@ public sealed class FacePipeline(
                 parts.Add((embedder, part.Weight));
             }
             IFaceEmbedder loadedEmbedder = parts.Count == 1 ? parts[0].Item1 : new FusedEmbedder(parts, pack.Id);
-            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold)
+            var fingerprint = PipelineFingerprint.Create(pack.Id, detectorText,
+                [.. detectorParts, Pinned(pack.Landmarks), .. pack.Embedders.Select(Describe)]);
+            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold, fingerprint)
                 { Plans = planner.Choices };
         }
         catch (Exception e)
         {
             foreach (var resource in owned) resource.Dispose();
             if (e is OnnxRuntimeException)
-                throw new VisageException(
-                    $"model pack '{pack.Id}' could not be loaded ({e.Message.Split('\n')[0]}); " +
-                    $"delete {store.Home.ModelsFolder} and run 'visage models fetch'", e);
+                throw new ModelException(pack.Id, ModelProblem.Damaged,
+                    $"model pack '{pack.Id}' could not be loaded from {store.Home.ModelsFolder} " +
+                    $"({e.Message.Split('\n')[0]}); its files are damaged", e);
             throw;
         }
     }
+
+    private static string Pinned(ModelFile file) =>
+        $"{file.Package.Spec} sha512-{file.Package.Sha512Base64} {file.PathInPackage}";
+
+    private static string Describe(PackEmbedder part) => string.Create(CultureInfo.InvariantCulture,
+        $"embedder {part.Kind} {part.Dimensions}-d weight {part.Weight:R} flip {part.FlipAverage} " +
+        $"input {part.Network} files {string.Join(", ", part.Files.Select(Pinned))}");
 
     private static IFaceEmbedder LoadEmbedder(PackEmbedder part, ModelPack pack, ModelStore store,
         ExecutionPlanner planner, CancellationToken ct)

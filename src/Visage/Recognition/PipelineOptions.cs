@@ -8,7 +8,7 @@ namespace Visage.Recognition;
 /// network run may use (null: all cores; 1 for pipelines that work side by side, one per core);
 /// <see cref="Tuning"/> says how the way each network runs is chosen (see <see cref="ExecutionTuning"/>).
 /// </summary>
-public sealed record PipelineOptions(
+internal sealed record PipelineOptions(
     float DetectionThreshold = 0.7f,
     float NmsIouThreshold = 0.3f,
     int? IntraOpThreads = null,

@@ -10,20 +10,23 @@ namespace Visage.Recognition;
 /// so the pair still counts and the fallback is reported rather than hidden. Photos may be encoded from
 /// several threads at once (the cache is used by one at a time).
 /// </summary>
-public sealed class SubjectEncoder(FacePipeline pipeline, EmbeddingCache? cache = null, ImageLimits? limits = null)
+internal sealed class SubjectEncoder(FacePipeline pipeline, EmbeddingCache? cache = null, ImageLimits? limits = null)
 {
     private readonly Lock _cacheGate = new();
 
     public SubjectEncoding Encode(string path)
     {
-        using var image = ImageReader.Read(path, limits);
+        var file = ImageReader.ReadFileAsync(path, limits ?? ImageLimits.Default, CancellationToken.None)
+            .GetAwaiter().GetResult();
+        var key = pipeline.Fingerprint.Id;
         (float[] Embedding, string How)? hit;
-        lock (_cacheGate) hit = cache?.Get(pipeline.ModelId, image.Sha256);
-        if (hit is { } cached)
-            return new SubjectEncoding(path, cached.Embedding, Enum.Parse<SubjectSource>(cached.How));
+        lock (_cacheGate) hit = cache?.Get(key, file.Sha256);
+        if (hit is { } cached && Enum.TryParse<SubjectSource>(cached.How, out var how))
+            return new SubjectEncoding(path, cached.Embedding, how);
 
+        using var image = ImageReader.Decode(file, limits);
         var (face, source) = FindSubject(image);
-        lock (_cacheGate) cache?.Put(pipeline.ModelId, image.Sha256, face.Embedding, source.ToString());
+        lock (_cacheGate) cache?.Put(key, file.Sha256, face.Embedding, source.ToString());
         return new SubjectEncoding(path, face.Embedding, source);
     }
 

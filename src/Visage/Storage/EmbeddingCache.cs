@@ -4,10 +4,12 @@ using Microsoft.Data.Sqlite;
 namespace Visage.Storage;
 
 /// <summary>
-/// Encodings of whole photos' subjects, by image SHA-256 and model, so a repeated evaluation or calibration
-/// need not run the networks again. A cache: losing it costs time, never answers.
+/// Encodings of whole photos' subjects, by image SHA-256 and pipeline fingerprint (model, weights, detector and
+/// its threshold, alignment), so a repeated evaluation or calibration need not run the networks again, and a
+/// run with another detector never picks up encodings made with this one. A cache: losing it costs time,
+/// never answers. Owner-only (0600), like every file that holds encodings.
 /// </summary>
-public sealed class EmbeddingCache : IDisposable
+internal sealed class EmbeddingCache : IDisposable
 {
     private readonly SqliteConnection _connection;
 
@@ -15,7 +17,8 @@ public sealed class EmbeddingCache : IDisposable
 
     public static EmbeddingCache Open(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateFiles.TryCreateEmpty(path);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -28,12 +31,14 @@ public sealed class EmbeddingCache : IDisposable
             using var command = connection.CreateCommand();
             command.CommandText = """
                 PRAGMA journal_mode = WAL;
-                CREATE TABLE IF NOT EXISTS encodings (
-                    model_id TEXT NOT NULL,
+                PRAGMA busy_timeout = 10000;
+                CREATE TABLE IF NOT EXISTS subjects (
+                    fingerprint TEXT NOT NULL,
                     image_sha256 TEXT NOT NULL,
                     how TEXT NOT NULL,
                     embedding BLOB NOT NULL,
-                    PRIMARY KEY (model_id, image_sha256));
+                    PRIMARY KEY (fingerprint, image_sha256));
+                DROP TABLE IF EXISTS encodings;
                 """;
             command.ExecuteNonQuery();
             return new EmbeddingCache(connection);
@@ -41,29 +46,29 @@ public sealed class EmbeddingCache : IDisposable
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new VisageException($"{path}: cannot open the encoding cache ({e.Message}); delete it to start afresh", e);
+            throw new VisageException($"{path}: cannot open the encoding cache ({e.Message.Split('\n')[0]}); delete it to start afresh", e);
         }
     }
 
     /// <summary>The cached encoding and how its face was found, or null.</summary>
-    public (float[] Embedding, string How)? Get(string modelId, string imageSha256)
+    public (float[] Embedding, string How)? Get(string fingerprint, string imageSha256)
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT embedding, how FROM encodings WHERE model_id = $model AND image_sha256 = $sha";
-        command.Parameters.AddWithValue("$model", modelId);
+        command.CommandText = "SELECT embedding, how FROM subjects WHERE fingerprint = $fingerprint AND image_sha256 = $sha";
+        command.Parameters.AddWithValue("$fingerprint", fingerprint);
         command.Parameters.AddWithValue("$sha", imageSha256);
         using var reader = command.ExecuteReader();
         if (!reader.Read()) return null;
         return (MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(0)).ToArray(), reader.GetString(1));
     }
 
-    public void Put(string modelId, string imageSha256, float[] embedding, string how)
+    public void Put(string fingerprint, string imageSha256, float[] embedding, string how)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = """
-            INSERT OR REPLACE INTO encodings (model_id, image_sha256, how, embedding) VALUES ($model, $sha, $how, $embedding)
+            INSERT OR REPLACE INTO subjects (fingerprint, image_sha256, how, embedding) VALUES ($fingerprint, $sha, $how, $embedding)
             """;
-        command.Parameters.AddWithValue("$model", modelId);
+        command.Parameters.AddWithValue("$fingerprint", fingerprint);
         command.Parameters.AddWithValue("$sha", imageSha256);
         command.Parameters.AddWithValue("$how", how);
         command.Parameters.AddWithValue("$embedding", MemoryMarshal.AsBytes(embedding.AsSpan()).ToArray());

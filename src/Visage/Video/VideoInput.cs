@@ -8,7 +8,7 @@ namespace Visage.Video;
 /// Frames of a file are timed by the file's frame rate; frames of a live source by the wall clock.
 /// Not thread-safe: read from one thread.
 /// </summary>
-public sealed class VideoInput : IDisposable
+internal sealed class VideoInput : IDisposable
 {
     /// <summary>The frame rate assumed when a source does not state a usable one.</summary>
     public const double FallbackFps = 30;
@@ -102,13 +102,13 @@ public sealed class VideoInput : IDisposable
         switch (source)
         {
             case VideoSource.Camera { Index: < 0 } camera:
-                throw new VisageException($"--camera {camera.Index}: a camera index is 0 or more");
+                throw new InvalidSettingException(VisageSetting.Camera, $"a camera index is 0 or more, not {camera.Index}");
             case VideoSource.File file when Directory.Exists(file.Path):
                 throw new VisageException($"{file.Path}: is a folder, not a video file");
             case VideoSource.File file when !System.IO.File.Exists(file.Path):
                 throw new VisageException($"{file.Path}: no such video file");
             case VideoSource.Url url when !Uri.TryCreate(url.Address, UriKind.Absolute, out var uri) || uri.IsFile:
-                throw new VisageException($"--url {url.Address}: not a stream URL (such as rtsp://HOST/PATH or http://HOST/PATH)");
+                throw new InvalidSettingException(VisageSetting.StreamUrl, $"'{url.Address}' is not a stream URL (such as rtsp://HOST/PATH or http://HOST/PATH)");
         }
     }
 

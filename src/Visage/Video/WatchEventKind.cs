@@ -5,6 +5,6 @@ public enum WatchEventKind
     /// <summary>People were greeted.</summary>
     Greeting,
 
-    /// <summary>A processed frame had faces in it (logged only with --events-all).</summary>
+    /// <summary>A processed frame had faces in it (logged only when every frame is asked for).</summary>
     Recognition,
 }

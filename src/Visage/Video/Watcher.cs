@@ -10,7 +10,7 @@ namespace Visage.Video;
 /// thread takes the newest frame from it, recognises it, and decides whom to greet. A slow recogniser
 /// therefore skips frames instead of falling behind. Events go to the sinks, which never block recognition.
 /// </summary>
-public sealed class Watcher
+internal sealed class Watcher
 {
     private readonly VideoInput _input;
     private readonly IFrameRecognizer _recognizer;
@@ -195,7 +195,7 @@ public sealed class Watcher
         FrameAnnotator.Draw(annotated, faces);
         if (!Cv2.ImWrite(path, annotated))
         {
-            _warn($"--snapshot: could not write {path}");
+            _warn($"snapshot {path}: could not be written");
             return null;
         }
         return path;
@@ -209,7 +209,7 @@ public sealed class Watcher
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new VisageException($"--snapshot {folder}: cannot create the folder ({e.Message})", e);
+            throw new InvalidSettingException(VisageSetting.SnapshotFolder, $"{folder}: cannot create the folder ({e.Message})");
         }
     }
 }

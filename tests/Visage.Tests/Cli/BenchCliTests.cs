@@ -67,11 +67,11 @@ public sealed class BenchCliTests : IDisposable
     [Theory]
     [InlineData("--count", "0", "--count: must be at least 1")]
     [InlineData("--threads", "0", "--threads: must be at least 1")]
-    public async Task Bad_numbers_are_one_line_errors(string option, string value, string message)
+    public async Task Bad_numbers_are_one_line_usage_errors(string option, string value, string message)
     {
         var result = await VisageCli.RunAsync("bench", "--images", Photos(), option, value);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains($"visage: error: {message}", result.Err);
     }
 

@@ -142,7 +142,8 @@ public sealed class ExecutionPlanAgreementTests(ITestOutputHelper output)
                 new UltraFaceDetector(PlannedNetwork.Load(Detector, plan)),
                 new Landmark68Model(PlannedNetwork.Load(Landmarks, plan)),
                 new FusedEmbedder([(five, FeatureWeight), (dlib, ResNetWeight)], "fusion"),
-                ModelCatalog.Fusion.DefaultThreshold);
+                ModelCatalog.Fusion.DefaultThreshold,
+                PipelineFingerprint.Create("fusion", $"plan {plan.Describe()}", []));
         }
     }
 }

@@ -16,11 +16,11 @@ public sealed class PipelineFixture : IAsyncLifetime
     private FacePipeline? _pipeline;
     private SubjectEncoder? _encoder;
 
-    public ModelPack Pack => ModelCatalog.Default;
+    internal ModelPack Pack => ModelCatalog.Default;
 
-    public ModelStore Store { get; } = new(VisageHome.FromEnvironment());
+    internal ModelStore Store { get; } = new(VisageHome.FromEnvironment());
 
-    public FacePipeline Pipeline =>
+    internal FacePipeline Pipeline =>
         _pipeline ?? throw new InvalidOperationException("the pipeline fixture has not been initialised");
 
     /// <summary>Photos where the detector found no face and the central box was analysed instead.</summary>

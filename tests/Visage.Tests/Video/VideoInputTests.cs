@@ -93,10 +93,11 @@ public sealed class VideoInputTests : IDisposable
     [Fact]
     public async Task A_negative_camera_index_is_refused()
     {
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<InvalidSettingException>(() =>
             VideoInput.OpenAsync(new VideoSource.Camera(-1), Timeout));
 
-        Assert.Contains("--camera -1", error.Message);
+        Assert.Equal(VisageSetting.Camera, error.Setting);
+        Assert.Contains("-1", error.Message);
     }
 
     [Theory]
@@ -118,9 +119,10 @@ public sealed class VideoInputTests : IDisposable
     [InlineData("/tmp/file.mp4")]
     public async Task Something_that_is_not_a_url_is_refused(string url)
     {
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<InvalidSettingException>(() =>
             VideoInput.OpenAsync(new VideoSource.Url(url), Timeout));
 
-        Assert.Contains("--url", error.Message);
+        Assert.Equal(VisageSetting.StreamUrl, error.Setting);
+        Assert.Contains("is not a stream URL", error.Message);
     }
 }

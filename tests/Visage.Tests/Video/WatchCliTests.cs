@@ -30,7 +30,7 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
 
     private static List<string[]> GreetedNames(IEnumerable<JsonElement> events) =>
         events.Where(e => e.GetProperty("event").GetString() == "greeting")
-            .Select(e => e.GetProperty("names").EnumerateArray().Select(n => n.GetString()!).ToArray())
+            .Select(e => e.GetProperty("people").EnumerateArray().Select(n => n.GetString()!).ToArray())
             .ToList();
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
             first.GetProperty("seconds").GetDouble(), 3);
         Assert.True(first.GetProperty("time").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
         var face = Assert.Single(first.GetProperty("faces").EnumerateArray());
-        Assert.Equal(scenario.First, face.GetProperty("name").GetString());
+        Assert.Equal(scenario.First, face.GetProperty("person").GetString());
         Assert.InRange(face.GetProperty("distance").GetDouble(), 0, ModelCatalog.Default.DefaultThreshold);
         Assert.True(face.GetProperty("box").GetProperty("width").GetDouble() > 20);
 
@@ -68,7 +68,7 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
         // Four people-shots of 20 frames, one face each.
         Assert.Equal(4 * WatchScenarioFixture.ShotFrames, summary.GetProperty("facesSeen").GetInt64());
         Assert.True(summary.GetProperty("medianMilliseconds").GetDouble() > 0);
-        Assert.Equal("end of video", summary.GetProperty("ending").GetString());
+        Assert.Equal("end_of_video", summary.GetProperty("ending").GetString());
     }
 
     [Fact]
@@ -117,8 +117,8 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
         Assert.Equal(WatchScenarioFixture.ShotFrames, strangerFrames.Count);
         Assert.All(strangerFrames, e =>
         {
-            Assert.Empty(e.GetProperty("names").EnumerateArray());
-            Assert.Equal(JsonValueKind.Null, e.GetProperty("faces")[0].GetProperty("name").ValueKind);
+            Assert.Empty(e.GetProperty("people").EnumerateArray());
+            Assert.Equal(JsonValueKind.Null, e.GetProperty("faces")[0].GetProperty("person").ValueKind);
             Assert.True(e.GetProperty("faces")[0].GetProperty("distance").GetDouble() > ModelCatalog.Default.DefaultThreshold);
         });
         Assert.Equal(2, log.Count(e => e.GetProperty("event").GetString() == "greeting"));
@@ -208,8 +208,8 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
         var db = _temp.File("calibrated.db");
         File.Copy(scenario.Db, db);
         var pack = ModelCatalog.Default;
-        using (var gallery = await SqliteGallery.OpenAsync(db, pack.Id, pack.Dimensions,
-                   GalleryOpenMode.MustExist))
+        using (var gallery = await SqliteGallery.OpenAsync(db, new GalleryBinding(pack.Id, pack.Dimensions, null, null),
+                   GalleryOpenMode.MustExistWritable))
             await gallery.SetThresholdAsync(new GalleryThreshold(0.05f, "stricter than any real match"));
 
         var strict = await VisageCli.RunAsync("watch", "--video", scenario.Video, "--db", db, "--no-window",

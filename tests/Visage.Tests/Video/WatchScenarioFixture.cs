@@ -57,7 +57,7 @@ public sealed class WatchScenarioFixture : IAsyncLifetime
         ]);
 
         using var pipeline = await FacePipeline.LoadAsync(ModelCatalog.Default, new ModelStore(VisageHome.FromEnvironment()));
-        using var gallery = await SqliteGallery.OpenAsync(Db, pipeline.ModelId, pipeline.Dimensions, GalleryOpenMode.CreateIfMissing);
+        using var gallery = await SqliteGallery.OpenAsync(Db, pipeline.GalleryBinding, GalleryOpenMode.CreateIfMissing);
         await new Enroller(pipeline).EnrollAsync(gallery, EnrollmentSources.Find([KnownFolder]));
     }
 

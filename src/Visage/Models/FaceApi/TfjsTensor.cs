@@ -1,7 +1,7 @@
 namespace Visage.Models.FaceApi;
 
 /// <summary>One float tensor of a TensorFlow.js model, as stored: channels last, row-major.</summary>
-public sealed record TfjsTensor(string Name, IReadOnlyList<int> Shape, float[] Values)
+internal sealed record TfjsTensor(string Name, IReadOnlyList<int> Shape, float[] Values)
 {
     /// <summary>
     /// A convolution kernel, stored by TensorFlow as [kh, kw, in, out], in the order ONNX wants:

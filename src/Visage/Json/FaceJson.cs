@@ -1,0 +1,16 @@
+using Visage.Recognition;
+
+namespace Visage.Json;
+
+/// <summary>
+/// A face found in an image: <c>{"box","score","landmarks"}</c>, and <c>"embedding"</c> when encodings were asked
+/// for. Landmarks are the five points alignment uses (eye centres, nose tip, mouth corners), as [x, y] pairs.
+/// </summary>
+public sealed record FaceJson(BoxJson Box, float Score, float[][]? Landmarks, float[]? Embedding)
+{
+    public static FaceJson From(Face face, bool withEmbedding = false) =>
+        new(BoxJson.From(face.Box), MathF.Round(face.Score, 4), FivePoints(face), withEmbedding ? face.Embedding : null);
+
+    internal static float[][]? FivePoints(Face face) =>
+        face.Landmarks?.FivePoints().Select(p => new[] { MathF.Round(p.X, 1), MathF.Round(p.Y, 1) }).ToArray();
+}
