@@ -141,6 +141,16 @@ internal sealed class FacePipeline(
     /// <summary>How each network runs on this machine (the execution plan chosen for it), in load order.</summary>
     internal IReadOnlyList<NetworkPlanChoice> Plans { get; private init; } = [];
 
+    /// <summary>The most threads one network run takes (every core for a plan that lets the runtime decide).</summary>
+    internal int ThreadsPerRun =>
+        Plans.Select(p => p.Plan.Threads <= 0 ? Environment.ProcessorCount : p.Plan.Threads).DefaultIfEmpty(1).Max();
+
+    /// <summary>
+    /// Photos to work on at once in bulk work so that every core is busy and none is oversubscribed: one per
+    /// core when each network run takes one thread.
+    /// </summary>
+    internal int BulkWorkers => Math.Max(1, Environment.ProcessorCount / ThreadsPerRun);
+
     public IReadOnlyList<DetectedFace> Detect(Mat bgrImage) => detector.Detect(bgrImage);
 
     /// <summary>Every face in the image, each with its landmarks and encoding.</summary>

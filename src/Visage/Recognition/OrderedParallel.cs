@@ -46,4 +46,51 @@ internal static class OrderedParallel
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[failures.Keys.Min()]);
         return results;
     }
+
+    /// <summary>
+    /// As <see cref="Map"/>, but cancellation stops the work gracefully: no item is started after it, and the
+    /// results of the items finished from the first one on, in order, are returned (the finished prefix).
+    /// </summary>
+    public static IReadOnlyList<TResult> MapPrefix<TItem, TResult>(IReadOnlyList<TItem> items, int workers,
+        Func<TItem, TResult> work, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        var results = new TResult[items.Count];
+        var finished = new bool[items.Count];
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
+        if (workers == 1)
+        {
+            for (var i = 0; i < items.Count && !ct.IsCancellationRequested; i++)
+            {
+                results[i] = work(items[i]);
+                finished[i] = true;
+            }
+        }
+        else
+        {
+            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, (i, state) =>
+            {
+                if (ct.IsCancellationRequested || (state.ShouldExitCurrentIteration && state.LowestBreakIteration < i))
+                {
+                    state.Break();
+                    return;
+                }
+                try
+                {
+                    results[i] = work(items[i]);
+                    finished[i] = true;
+                }
+                catch (Exception e)
+                {
+                    failures[i] = e;
+                    state.Break();
+                }
+            });
+        }
+        var prefix = Array.IndexOf(finished, false);
+        if (prefix < 0) prefix = items.Count;
+        if (failures.TryGetValue(prefix, out var failure))
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return results.AsSpan(0, prefix).ToArray();
+    }
 }

@@ -55,6 +55,33 @@ public sealed class OrderedParallelTests
         }, ct: cancel.Token));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Cancelled_work_returns_the_finished_items_from_the_first_on(int workers)
+    {
+        using var cancel = new CancellationTokenSource();
+
+        var results = OrderedParallel.MapPrefix(Enumerable.Range(0, 500).ToList(), workers, i =>
+        {
+            if (i == 40) cancel.Cancel();
+            return -i;
+        }, cancel.Token);
+
+        // One worker stops right after item 40; several may have reached it out of order, so fewer may be whole.
+        if (workers == 1) Assert.Equal(41, results.Count);
+        Assert.InRange(results.Count, 0, 499);
+        Assert.Equal(Enumerable.Range(0, results.Count).Select(i => -i), results);
+    }
+
+    [Fact]
+    public void Work_that_is_not_cancelled_returns_every_result()
+    {
+        var results = OrderedParallel.MapPrefix(Enumerable.Range(0, 100).ToList(), 3, i => i * 2, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 2), results);
+    }
+
     private sealed class Collecting(List<(int, int)> reports) : IProgress<(int Done, int Total)>
     {
         public void Report((int Done, int Total) value)
