@@ -32,9 +32,11 @@ public sealed record ThroughputResult(int Workers, int Photos, int Faces, double
 
 /// <summary>
 /// Resident memory of the process (bytes) before the pipeline was loaded, once it was loaded and had run on a
-/// photo (ONNX Runtime and OpenCV allocate on first use), and after the whole benchmark.
+/// photo (ONNX Runtime and OpenCV allocate on first use), and after the whole benchmark. When the networks were
+/// tuned during the load (<see cref="IncludesTuning"/>), the memory the tuner's candidates took stays counted
+/// (freed native memory is not handed back at once): run the benchmark again for the pipeline alone.
 /// </summary>
-public sealed record MemoryResult(long BeforeLoad, long Loaded, long AfterRun)
+public sealed record MemoryResult(long BeforeLoad, long Loaded, long AfterRun, bool IncludesTuning)
 {
     public long Pipeline => Loaded - BeforeLoad;
 }

@@ -85,7 +85,7 @@ public static class PipelineBenchmark
                 single.Stages,
                 single.EndToEnd,
                 allCores,
-                new MemoryResult(beforeLoad, loaded, afterRun),
+                new MemoryResult(beforeLoad, loaded, afterRun, pipeline.Plans.Any(p => p.Source == PlanSource.Tuned)),
                 pipeline.Plans.Select(Describe).ToList(),
             unreadable);
         }
