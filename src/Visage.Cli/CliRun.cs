@@ -66,16 +66,33 @@ internal sealed class CliRun
     /// <summary>Text from outside (names, paths) with control characters shown as escapes, never sent raw to a terminal.</summary>
     public static string Safe(string text) => PersonName.Printable(text);
 
-    /// <summary>The recognizer the shared options choose, fetching its model pack first (with a status line) when needed.</summary>
-    public async Task<FaceRecognizer> LoadRecognizerAsync(CancellationToken ct)
+    /// <summary>
+    /// The recognizer the shared options choose, fetching its model pack first (with a status line) when needed.
+    /// For <paramref name="bulk"/> work each network runs on one thread and the photos go through on every core
+    /// at once. The first load on a machine chooses how to run each network (seconds, shown as it goes).
+    /// </summary>
+    public async Task<FaceRecognizer> LoadRecognizerAsync(CancellationToken ct, bool bulk = false)
     {
         var options = CommonOptions.RecognizerOptions(Result, Home);
-        var pack = options.Model.StartsWith("seed:", StringComparison.OrdinalIgnoreCase) ? ModelPacks.DefaultId : options.Model;
+        if (bulk) options = options with { Threads = 1 };
+        var pack = await EnsurePackAsync(options, ct);
+        var interactive = Err.Profile.Capabilities.Interactive;
+        return await WithStatusAsync($"loading {pack}", status => FaceRecognizer.LoadAsync(options,
+            new Reported<FetchProgress>(p =>
+            {
+                if (interactive || !p.Detail) status(p.Step);
+            }), ct));
+    }
+
+    /// <summary>Fetches the model pack the options need when it is not installed; returns its id.</summary>
+    public async Task<string> EnsurePackAsync(RecognizerOptions options, CancellationToken ct)
+    {
+        var seed = options.Model.StartsWith("seed:", StringComparison.OrdinalIgnoreCase);
+        var pack = seed ? ModelPacks.DefaultId : options.Model;
         var info = ModelPacks.Get(pack, Home);
-        if (!info.Installed && (!options.Model.StartsWith("seed:", StringComparison.OrdinalIgnoreCase)
-                                || options.Detector == Detection.DetectorKind.Pack))
+        if (!info.Installed && (!seed || options.Detector == Detection.DetectorKind.Pack))
             await FetchAsync(info, ct);
-        return await FaceRecognizer.LoadAsync(options, ct: ct);
+        return pack;
     }
 
     /// <summary>Fetches a pack with a live status line (or one line per step off a terminal).</summary>
@@ -124,25 +141,40 @@ internal sealed class CliRun
         return await Err.Status().StartAsync(Markup.Escape(Safe(text)), context => work(step => context.Status(Markup.Escape(Safe(step)))));
     }
 
-    /// <summary>Runs work with a progress bar (and items per second) on a terminal, and silently elsewhere.</summary>
+    /// <summary>
+    /// Runs work over photos with a progress bar on a terminal (photos per second beside it); off a terminal,
+    /// one line at the end with the count, the time and the rate.
+    /// </summary>
     public async Task<T> WithProgressAsync<T>(string description, Func<IProgress<(int Done, int Total)>, Task<T>> work)
     {
-        if (!Err.Profile.Capabilities.Interactive)
-            return await work(new Progress<(int, int)>());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var total = 0;
         T result = default!;
-        await Err.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                new RateColumn("photos"), new RemainingTimeColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(Markup.Escape(Safe(description)), maxValue: 1);
-                result = await work(new Progress<(int Done, int Total)>(p =>
+        if (!Err.Profile.Capabilities.Interactive)
+        {
+            result = await work(new Reported<(int Done, int Total)>(p => total = p.Total));
+        }
+        else
+        {
+            await Err.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                    new RateColumn("photos"), new RemainingTimeColumn())
+                .StartAsync(async context =>
                 {
-                    task.MaxValue = Math.Max(1, p.Total);
-                    task.Value = p.Done;
-                }));
-                task.Value = task.MaxValue;
-            });
+                    var task = context.AddTask(Markup.Escape(Safe(description)), maxValue: 1);
+                    result = await work(new Reported<(int Done, int Total)>(p =>
+                    {
+                        total = p.Total;
+                        task.MaxValue = Math.Max(1, p.Total);
+                        task.Value = Math.Max(task.Value, p.Done);
+                    }));
+                    task.Value = task.MaxValue;
+                });
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (total > 0 && seconds > 0)
+            Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{description}: {total} photos in {seconds:0.0} s ({total / seconds:0.0} per second)"));
         return result;
     }
 

@@ -5,7 +5,8 @@ namespace Visage.Evaluation;
 /// <summary>
 /// Measures a pipeline on labelled pairs, as the LFW protocol does: with a training file, the threshold is
 /// the best-accuracy one on its pairs and accuracy is measured on the test pairs; otherwise a k-fold
-/// cross-validation over the test pairs. Each distinct image is encoded once.
+/// cross-validation over the test pairs. Each distinct image is encoded once, on every core (see
+/// <see cref="FaceRecognizer.EncodeSubjects"/>).
 /// </summary>
 public sealed class PairEvaluation(FaceRecognizer recognizer)
 {

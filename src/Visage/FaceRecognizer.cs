@@ -8,8 +8,11 @@ namespace Visage;
 
 /// <summary>
 /// Finds, encodes and compares faces: load once, then ask. Every face comes with its box, detector score,
-/// landmarks and encoding; faces of an image are listed left to right. Safe to share between threads (calls
-/// into the networks take turns). Open a <see cref="People"/> on it to enroll and identify people.
+/// landmarks and encoding; faces of an image are listed left to right. Safe to share between threads: calls
+/// run side by side (load it with <see cref="RecognizerOptions.Threads"/> = 1 so that each network run stays on
+/// its caller's core). Bulk work (enrolment, calibration, evaluation) goes through photos on every core, with
+/// results in the photos' order, the same as one by one. Open a <see cref="People"/> on it to enroll and
+/// identify people.
 /// <code>
 /// using var visage = await FaceRecognizer.LoadAsync();
 /// using var photo = await visage.ReadImageAsync("door.jpg");
@@ -20,7 +23,6 @@ namespace Visage;
 public sealed class FaceRecognizer : IDisposable
 {
     private readonly FacePipeline _pipeline;
-    private readonly Lock _networks = new();
 
     private FaceRecognizer(FacePipeline pipeline, RecognizerOptions options, VisageHome home)
     {
@@ -87,25 +89,25 @@ public sealed class FaceRecognizer : IDisposable
     /// <summary>Where the faces are: boxes and scores only (no landmarks, no encodings), left to right.</summary>
     public IReadOnlyList<DetectedFace> Detect(FaceImage image)
     {
-        lock (_networks) return _pipeline.Detect(image.Pixels).OrderBy(f => f.Box.X).ToList();
+        return _pipeline.Detect(image.Pixels).OrderBy(f => f.Box.X).ToList();
     }
 
     /// <summary>Every face of the image with its landmarks and encoding, left to right.</summary>
     public IReadOnlyList<Face> Find(FaceImage image)
     {
-        lock (_networks) return _pipeline.Analyze(image.Pixels).OrderBy(f => f.Box.X).ToList();
+        return _pipeline.Analyze(image.Pixels).OrderBy(f => f.Box.X).ToList();
     }
 
     /// <summary>Every face of a video frame (8-bit BGR), left to right.</summary>
     internal IReadOnlyList<Face> Find(OpenCvSharp.Mat bgrFrame)
     {
-        lock (_networks) return _pipeline.Analyze(bgrFrame).OrderBy(f => f.Box.X).ToList();
+        return _pipeline.Analyze(bgrFrame).OrderBy(f => f.Box.X).ToList();
     }
 
     /// <summary>The whole image encoded as one face, without detection (the seed's img_path_to_encoding).</summary>
     public Face EncodeWholeImage(FaceImage image)
     {
-        lock (_networks) return _pipeline.AnalyzeWholeImage(image.Pixels);
+        return _pipeline.AnalyzeWholeImage(image.Pixels);
     }
 
     /// <summary>
@@ -157,20 +159,14 @@ public sealed class FaceRecognizer : IDisposable
     /// <summary>
     /// The subject of each labelled photo (the face nearest the centre; the central box when none is detected,
     /// which each encoding says), cached by image hash and pipeline so a second run need not encode again.
+    /// Photos are decoded and encoded on every core; the encodings, and the error when a photo cannot be read,
+    /// are those of encoding them one by one.
     /// </summary>
     public IReadOnlyList<SubjectEncoding> EncodeSubjects(IReadOnlyList<string> paths,
         IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
         using var cache = EmbeddingCache.Open(Home.EncodingCachePath);
-        var encoder = new SubjectEncoder(_pipeline, cache, Limits);
-        var encodings = new SubjectEncoding[paths.Count];
-        for (var i = 0; i < paths.Count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            lock (_networks) encodings[i] = encoder.Encode(paths[i]);
-            progress?.Report((i + 1, paths.Count));
-        }
-        return encodings;
+        return new SubjectEncoder(_pipeline, cache, Limits).EncodeAll(paths, _pipeline.BulkWorkers, progress, ct);
     }
 
     /// <summary>

@@ -75,7 +75,7 @@ public sealed class People : IDisposable
         if (Directory.Exists(location) && !location.EndsWith(".db", StringComparison.OrdinalIgnoreCase))
         {
             folder = location;
-            var enroller = new Enroller(recognizer.Pipeline, recognizer.Limits);
+            var enroller = new Enroller(recognizer.Pipeline, recognizer.Limits) { Workers = recognizer.Pipeline.BulkWorkers };
             (gallery, sync) = await KnownFolderGalleries.OpenAsync(recognizer.Home, location, recognizer.Pipeline,
                 enroller, progress, ct);
         }
@@ -153,6 +153,7 @@ public sealed class People : IDisposable
         {
             WholeImage = options.WholeImage,
             BatchSize = options.BatchSize,
+            Workers = _recognizer.Pipeline.BulkWorkers,
         };
         await _writes.WaitAsync(ct);
         try

@@ -55,7 +55,7 @@ internal static class CalibrateCommand
             if (!Directory.Exists(plotFolder) || Directory.Exists(plotPath))
                 throw new UsageException($"--plot {plotPath}: cannot write a PNG there");
 
-            using var recognizer = await run.LoadRecognizerAsync(ct);
+            using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
             // An existing gallery is opened (and one of another pipeline refused) before any photo is encoded; a new
             // one is created only once there is a threshold to store in it.
             var stored = File.Exists(db) || photos is CalibrationPhotos.Enrolled;

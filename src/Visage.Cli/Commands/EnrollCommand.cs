@@ -45,7 +45,7 @@ internal static class EnrollCommand
                     $"{string.Join(", ", result.GetValue(paths)!)}: no photos (.jpg, .jpeg, .png, .bmp, .webp) found");
             var db = result.GetValue(CommonOptions.Db)!;
 
-            using var recognizer = await run.LoadRecognizerAsync(ct);
+            using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
             using var people = await People.OpenAsync(recognizer, db, new PeopleOptions { CreateIfMissing = true }, ct: ct);
             run.Info($"enrolling {sources.Count} photos into {db}");
             EnrollmentReport report;

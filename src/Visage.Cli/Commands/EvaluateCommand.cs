@@ -46,7 +46,7 @@ internal static class EvaluateCommand
                 throw new UsageException($"--folds: needs at least 2, not {request.Folds}");
             var reportFolder = result.GetValue(report);
 
-            using var recognizer = await run.LoadRecognizerAsync(ct);
+            using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
             var evaluation = new PairEvaluation(recognizer);
             var outcome = await run.WithProgressAsync("encoding images",
                 progress => Task.Run(() => evaluation.Run(request, progress, ct), ct));

