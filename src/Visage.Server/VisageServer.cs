@@ -43,18 +43,7 @@ public static class VisageServer
         using var service = await VisageService.OpenAsync(options, recognizer, ct: ct);
         AnnounceFirstKey(service, say);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
-            kestrel.AddServerHeader = false;
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddVisageServer(service);
-        await using var app = builder.Build();
-        app.UseVisageServer();
-        await app.StartAsync(ct);
+        await using var app = await StartAsync(service, ct);
         foreach (var address in app.Urls) say($"serving on {address} (the page; the API under /api; reference at /docs)");
         try
         {
@@ -64,6 +53,28 @@ public static class VisageServer
         {
         }
         await app.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Starts the service on Kestrel at <see cref="ServerOptions.Urls"/> (port 0 picks a free one; the app's
+    /// <c>Urls</c> say which) and returns it running; stop and dispose it to end.
+    /// </summary>
+    public static async Task<WebApplication> StartAsync(VisageService service, CancellationToken ct = default)
+    {
+        var options = service.Options;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddVisageServer(service);
+        var app = builder.Build();
+        app.UseVisageServer();
+        await app.StartAsync(ct);
+        return app;
     }
 
     /// <summary>Creates an admin key when none is active, and says it once (only its hash is kept).</summary>
