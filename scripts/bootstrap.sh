@@ -15,6 +15,7 @@ visage_runtime_packages=(
 
 # Debian packages only the test suite needs (servers and tools the tests start themselves), one a line.
 visage_test_packages=(
+    chromium     # the browser the service's page is tested in (Playwright drives it; nothing downloads a browser)
 )
 
 # Installs the packages given that are missing: with apt-get when run as root, else says what to run.
@@ -52,7 +53,8 @@ visage_require_dotnet() {
 visage_build_cli() {
     local stamp="$visage_build/Visage.Cli.dll"
     if [[ -f $stamp ]] && [[ -z $(find "$visage_root/src" "$visage_root/Directory.Build.props" \
-            -newer "$stamp" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit) ]]; then
+            -newer "$stamp" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.html' -o -name '*.css' \
+            -o -name '*.js' \) -print -quit) ]]; then
         return 0
     fi
     visage_say "building (once)"
