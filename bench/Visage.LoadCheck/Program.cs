@@ -189,6 +189,7 @@ internal sealed class Server : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
+    private bool _disposed;
 
     public Server(IEnumerable<string> args)
     {
@@ -235,7 +236,13 @@ internal sealed class Server : IDisposable
 
     public void Dispose()
     {
-        if (_process.HasExited) return;
+        if (_disposed) return;
+        _disposed = true;
+        if (_process.HasExited)
+        {
+            _process.Dispose();
+            return;
+        }
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) kill.WaitForExit();
         if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
         _process.Dispose();

@@ -41,6 +41,8 @@ internal static class CliErrors
         VisageSetting.FalseAcceptRate => "--far",
         VisageSetting.PersonName => "name",
         VisageSetting.BatchSize => "--batch-size",
+        VisageSetting.MinClusterSize => "--min-size",
+        VisageSetting.ClusterDistance => "--distance",
         VisageSetting.Camera => "--camera",
         VisageSetting.StreamUrl => "--url",
         VisageSetting.VideoFile => "--video",
@@ -55,6 +57,7 @@ internal static class CliErrors
         VisageSetting.Cooldown => "--cooldown",
         VisageSetting.OpenTimeout => "--open-timeout",
         VisageSetting.Pacing => "--every-frame",
+        VisageSetting.StallTimeout => "--stall-timeout",
         _ => setting.ToString(),
     };
 

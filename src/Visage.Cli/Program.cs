@@ -18,6 +18,7 @@ var root = new Command("visage", "Visage: face recognition. Enroll the people yo
 foreach (var option in CommonOptions.Global) root.Options.Add(option);
 root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(IdentifyCommand.Create());
+root.Subcommands.Add(ClusterCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(PeopleCommand.Create());

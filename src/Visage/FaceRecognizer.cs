@@ -190,5 +190,26 @@ public sealed class FaceRecognizer : IDisposable
         }, ct);
     }
 
+    /// <summary>
+    /// Every face of the photos and folders given, grouped into people by their encodings alone (nobody is
+    /// enrolled here: see <see cref="People.GroupFacesAsync"/>): groups of strangers named "person 1", "person 2",
+    /// ..., biggest first. Faces are found once per photo and cached. Photos that cannot be read are listed in
+    /// <see cref="FaceGrouping.Failed"/>; the others go on.
+    /// </summary>
+    public Task<FaceGrouping> GroupFacesAsync(IEnumerable<string> paths, ClusterOptions? options = null,
+        IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
+    {
+        var threshold = DecisionThreshold.Choose(null, null, ModelThreshold);
+        return Task.Run(() => FaceGroupingRun.Run(this, paths, options, threshold, null, progress, ct), ct);
+    }
+
+    /// <summary>Small JPEG crops of faces of one photo (the box grown a little, square, at most <paramref name="size"/> pixels).</summary>
+    public async Task<IReadOnlyList<byte[]>> CropFacesAsync(string path, IReadOnlyList<FaceBox> boxes, int size = 160,
+        CancellationToken ct = default)
+    {
+        using var image = await ReadImageAsync(path, ct);
+        return boxes.Select(b => FaceCrop.Encode(image.Pixels, b, size)).ToList();
+    }
+
     public void Dispose() => _pipeline.Dispose();
 }

@@ -276,6 +276,59 @@ public sealed class People : IDisposable
     public Task StoreCalibrationAsync(CalibrationResult result, CancellationToken ct = default) =>
         SetThresholdAsync(result.Chosen.Threshold, result.Note, ct);
 
+    /// <summary>
+    /// Every face of the photos and folders given, grouped: faces of enrolled people under their names (at
+    /// <see cref="Threshold"/>), the rest grouped by their encodings into "person 1", "person 2", ... at 0.9 x that
+    /// threshold (see <see cref="ClusterOptions"/>), biggest group first; faces in no group are unassigned.
+    /// </summary>
+    public Task<FaceGrouping> GroupFacesAsync(IEnumerable<string> paths, ClusterOptions? options = null,
+        IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
+    {
+        var snapshot = _snapshot;
+        return Task.Run(() => FaceGroupingRun.Run(_recognizer, paths, options, snapshot.Threshold,
+            face => snapshot.Matcher.Identify(face, snapshot.Threshold.Value), progress, ct), ct);
+    }
+
+    /// <summary>
+    /// Groups the photos' faces as <see cref="GroupFacesAsync"/> does and enrolls the group of strangers with id
+    /// <paramref name="cluster"/> as <paramref name="name"/>: each of its faces, with a crop, in one transaction. A
+    /// photo enrolled already (the gallery keeps one face per photo) is reported as such, not added.
+    /// </summary>
+    public async Task<EnrollmentReport> NameClusterAsync(IEnumerable<string> paths, string cluster, string name,
+        ClusterOptions? options = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
+    {
+        RefuseFolderWrite("name a group");
+        var person = PersonName.Normalize(name);
+        var given = paths.ToList();
+        var grouping = await GroupFacesAsync(given, options, progress, ct);
+        var group = grouping.Cluster(cluster) ?? throw new VisageException(
+            $"{cluster}: no group of unknown faces with this id in {string.Join(", ", given)} " +
+            $"({grouping.Groups.Count(g => !g.Known)} groups; ids change when the photos or the enrolled people change)");
+        var faces = new List<NewFace>();
+        foreach (var photo in group.Faces.GroupBy(f => f.Face.Image, StringComparer.Ordinal))
+        {
+            var boxes = photo.Select(f => f.Face.Box).ToList();
+            var crops = await _recognizer.CropFacesAsync(photo.Key, boxes, ct: ct);
+            faces.AddRange(photo.Select((f, i) => new NewFace(person, f.Face.Embedding, f.Face.Image, f.Face.ImageSha256, crops[i])));
+        }
+        await _writes.WaitAsync(ct);
+        try
+        {
+            var result = await _gallery.AddAsync(faces, ct);
+            var outcomes = result.Added
+                .Select(a => new EnrollmentOutcome(new EnrollmentSource(a.Face.SourcePath, person), EnrollmentStatus.Enrolled, null, null, a.Id))
+                .Concat(result.AlreadyEnrolled.Select(d => new EnrollmentOutcome(new EnrollmentSource(d.Face.SourcePath, person),
+                    EnrollmentStatus.AlreadyEnrolled, $"already enrolled as {d.EnrolledAs}")))
+                .ToList();
+            return new EnrollmentReport(outcomes, faces.Count);
+        }
+        finally
+        {
+            await RefreshAsync(CancellationToken.None);
+            _writes.Release();
+        }
+    }
+
     private async Task<T> WriteAsync<T>(string what, Func<Task<T>> write, CancellationToken ct, bool folderAllowed = false)
     {
         if (!folderAllowed) RefuseFolderWrite(what);

@@ -10,8 +10,14 @@ public sealed record WatchSettings
 {
     public required VideoSource Source { get; init; }
 
-    /// <summary>Give up on a source that shows no picture within this long.</summary>
+    /// <summary>Give up on a source that shows no picture within this long (and on each attempt to reopen a stream).</summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A network stream that gives no picture for this long is dropped and reopened.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How an rtsp:// or rtsps:// stream's pictures travel.</summary>
+    public RtspTransport RtspTransport { get; init; } = RtspTransport.Tcp;
 
     /// <summary>Greet a person once recognised in this many of the last <see cref="WindowFrames"/> processed frames.</summary>
     public int ConfirmFrames { get; init; } = 3;

@@ -35,6 +35,12 @@ public sealed class WelcomeLoop : IAsyncDisposable
     /// <summary>The source's frame rate (files); live sources are timed by the clock.</summary>
     public double Fps => _input.Fps;
 
+    /// <summary>Whether pictures are coming (false while a network stream is being reopened).</summary>
+    public bool IsConnected => _input.IsConnected;
+
+    /// <summary>Why the stream last went down or last failed to reopen (one line, password masked), if it ever did.</summary>
+    public string? LastSourceError => _input.LastError;
+
     public GreetingPolicy Policy { get; private init; } = new();
 
     /// <summary>
@@ -46,16 +52,21 @@ public sealed class WelcomeLoop : IAsyncDisposable
     {
         warn ??= _ => { };
         var policy = new GreetingPolicy(settings.ConfirmFrames, settings.WindowFrames, settings.Cooldown);
-        if (settings.OpenTimeout <= TimeSpan.Zero)
-            throw new InvalidSettingException(VisageSetting.OpenTimeout, $"must be longer than zero, not {settings.OpenTimeout}");
         if (settings.LogEveryFrame && settings.EventLog is null)
             throw new InvalidSettingException(VisageSetting.EventLog, "logging every frame needs an event log file to write to");
         if (settings.Pacing == FilePacing.EveryFrame && settings.Source.IsLive)
             throw new InvalidSettingException(VisageSetting.Pacing,
                 "every frame can be recognised only from a video file (a live source cannot wait for recognition)");
         if (settings.OutputVideo is { } output) AnnotatedVideoWriter.CheckPath(output);
+        var inputOptions = new VideoInputOptions
+        {
+            OpenTimeout = settings.OpenTimeout,
+            StallTimeout = settings.StallTimeout,
+            RtspTransport = settings.RtspTransport,
+        };
+        inputOptions.Validate();
         var speaker = ChooseSpeaker(settings, warn);
-        var input = await VideoInput.OpenAsync(settings.Source, settings.OpenTimeout, ct: ct);
+        var input = await VideoInput.OpenAsync(settings.Source, inputOptions, ct: ct);
         return new WelcomeLoop(settings, input, speaker, warn) { Policy = policy };
     }
 

@@ -79,6 +79,37 @@ internal static class PeopleCommand
             return ExitCodes.Success;
         }));
 
-        return new Command("people", "The people of a gallery: list, rename, delete (erase), merge") { list, rename, delete, merge };
+        var photos = new Argument<string>("FOLDER") { Description = "The photos 'visage cluster' grouped" };
+        var cluster = new Argument<string>("GROUP") { Description = "The group's id, as 'visage cluster' shows it" };
+        var nameCluster = new Command("name-cluster", "Enroll a group of strangers found by 'visage cluster' as one person")
+        {
+            photos, cluster, name, CommonOptions.Db, CommonOptions.ThresholdOption, ClusterCommand.MinSize,
+            ClusterCommand.Distance, CommonOptions.Json,
+        };
+        nameCluster.SetAction(CliRun.Action(async (run, ct) =>
+        {
+            var db = run.Result.GetValue(CommonOptions.Db)!;
+            var who = run.Result.GetValue(name)!;
+            using var recognizer = await run.LoadRecognizerAsync(ct);
+            using var people = await People.OpenAsync(recognizer, db,
+                new PeopleOptions { CreateIfMissing = true, Threshold = CommonOptions.Threshold(run.Result) }, ct: ct);
+            var report = await run.WithProgressAsync($"finding the faces in {run.Result.GetValue(photos)}", progress =>
+                people.NameClusterAsync([run.Result.GetValue(photos)!], run.Result.GetValue(cluster)!, who,
+                    ClusterCommand.Options(run.Result), progress, ct));
+            if (run.Json)
+            {
+                run.WriteJson(EnrollmentJson.From(db, recognizer.ModelId, report));
+                return ExitCodes.Success;
+            }
+            foreach (var outcome in report.Outcomes.Where(o => o.Status != Recognition.EnrollmentStatus.Enrolled))
+                run.Warn($"{outcome.Source.Path}: {outcome.Message}");
+            run.Out.MarkupLineInterpolated($"enrolled {report.Enrolled} faces as [green]{CliRun.Safe(who)}[/] in {CliRun.Safe(db)}");
+            return ExitCodes.Success;
+        }));
+
+        return new Command("people", "The people of a gallery: list, rename, delete (erase), merge, name-cluster")
+        {
+            list, rename, delete, merge, nameCluster,
+        };
     }
 }

@@ -31,7 +31,20 @@ internal static class WatchCommand
         var url = new Option<string?>("--url")
         {
             HelpName = "URL",
-            Description = "Watch a network stream (rtsp:// or http://)",
+            Description = "Watch a network stream: rtsp://, rtsps://, or http(s):// serving MJPEG or HLS " +
+                          "(read through ffmpeg; reopened whenever it drops)",
+        };
+        var rtspTransport = new Option<string>("--rtsp-transport")
+        {
+            HelpName = "tcp|udp",
+            Description = "How an rtsp:// stream's pictures travel: tcp (on the RTSP connection) or udp",
+            DefaultValueFactory = _ => "tcp",
+        };
+        var stallTimeout = new Option<string>("--stall-timeout")
+        {
+            HelpName = "DURATION",
+            Description = "Reopen a stream that gives no picture for this long",
+            DefaultValueFactory = _ => "10s",
         };
         var confirm = CommonOptions.NumberOption("--confirm-frames",
             "Greet a person once recognised in this many of the last --window-frames processed frames", 3);
@@ -96,7 +109,7 @@ internal static class WatchCommand
         var command = new Command("watch",
             "Watch a camera, video or stream and greet the people you know by name (the seed's welcome loop)")
         {
-            camera, video, url, CommonOptions.Known, CommonOptions.Db, CommonOptions.ThresholdOption, confirm, window, cooldown,
+            camera, video, url, rtspTransport, stallTimeout, CommonOptions.Known, CommonOptions.Db, CommonOptions.ThresholdOption, confirm, window, cooldown,
             noWindow, output, snapshot, events, eventsAll, onGreet, voice, speakTo, everyFrame, openTimeout, CommonOptions.Json,
         };
         command.Validators.Add(CommonOptions.OneGallery);
@@ -106,6 +119,8 @@ internal static class WatchCommand
                 result.AddError("watch needs exactly one of --camera N, --video FILE or --url URL");
             if (result.GetResult(eventsAll) is not null && result.GetResult(events) is null)
                 result.AddError("--events-all needs --events FILE to write to");
+            if (result.GetResult(rtspTransport) is { Implicit: false } && !IsRtsp(result.GetValue(url)))
+                result.AddError("--rtsp-transport is only for --url rtsp://... or rtsps://...");
         });
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
@@ -117,6 +132,13 @@ internal static class WatchCommand
             {
                 Source = source,
                 OpenTimeout = DurationText.Parse(result.GetValue(openTimeout)!, "--open-timeout"),
+                StallTimeout = DurationText.Parse(result.GetValue(stallTimeout)!, "--stall-timeout"),
+                RtspTransport = result.GetValue(rtspTransport)!.ToLowerInvariant() switch
+                {
+                    "tcp" => RtspTransport.Tcp,
+                    "udp" => RtspTransport.Udp,
+                    var other => throw new UsageException($"--rtsp-transport: '{other}' is not tcp or udp"),
+                },
                 ConfirmFrames = result.GetValue(confirm),
                 WindowFrames = result.GetValue(window),
                 Cooldown = DurationText.Parse(result.GetValue(cooldown)!, "--cooldown"),
@@ -144,12 +166,18 @@ internal static class WatchCommand
             run.Info($"watching {source} for {people.PeopleCount} known people " +
                      $"(threshold {people.Threshold.Value:0.####}, {Words.Of(people.Threshold.Source)}; greet after {loop.Policy.ConfirmFrames} of {loop.Policy.WindowFrames} frames, " +
                      $"cooldown {DurationText.Format(loop.Policy.Cooldown)}){(source.IsLive ? "; Ctrl+C to stop" : "")}");
-            var summary = await loop.RunAsync(people, run.Json ? null : new GreetingPrinter(run.Out), ct);
+            var summary = await loop.RunAsync(people, new WatchPrinter(run), ct);
             Print(run, summary);
+            // A broken video file: the summary says what it showed before it broke; the error why, and the exit fails.
+            if (summary is { Ending: WatchEnding.Failed, Error: { } error }) throw new VideoException(summary.Source, error);
             return ExitCodes.Success;
         }, WatchStopGrace));
         return command;
     }
+
+    private static bool IsRtsp(string? url) =>
+        url is not null && (url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
+                            || url.StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase));
 
     private static void Print(CliRun run, WatchSummary s)
     {
@@ -158,7 +186,8 @@ internal static class WatchCommand
             run.WriteJson(new
             {
                 s.Source, s.Ending, s.FramesRead, s.FramesProcessed, s.FramesDropped, s.FacesSeen, s.Greetings,
-                Greeted = s.Greeted, MedianMilliseconds = Math.Round(s.MedianMilliseconds, 1),
+                Greeted = s.Greeted, MedianMilliseconds = Math.Round(s.MedianMilliseconds, 1), s.Disconnections,
+                s.Reconnections, s.Error,
             });
             return;
         }
@@ -166,9 +195,12 @@ internal static class WatchCommand
         {
             WatchEnding.EndOfVideo => "end of video",
             WatchEnding.Stopped => "stopped in the window",
+            WatchEnding.Failed => "broken video",
             _ => "interrupted",
         };
         run.Out.MarkupLineInterpolated($"{CliRun.Safe(s.Source)}: {ending}");
+        if (s.Disconnections > 0)
+            run.Out.MarkupLineInterpolated($"  stream: down {s.Disconnections} times, reconnected {s.Reconnections}");
         run.Out.MarkupLineInterpolated(
             $"  frames: {s.FramesRead} read, {s.FramesProcessed} processed, {s.FramesDropped} dropped");
         run.Out.MarkupLineInterpolated($"  faces seen: {s.FacesSeen}");

@@ -24,4 +24,8 @@ public enum VisageSetting
     Cooldown,
     OpenTimeout,
     Pacing,
+    StallTimeout,
+    RetryDelay,
+    MinClusterSize,
+    ClusterDistance,
 }

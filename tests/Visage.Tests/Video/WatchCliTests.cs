@@ -203,6 +203,27 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
     }
 
     [Fact]
+    public async Task A_video_cut_short_is_an_error_after_the_summary_of_what_it_showed()
+    {
+        var bytes = File.ReadAllBytes(scenario.AviVideo);
+        var cut = _temp.Write("cut.avi", bytes[..(bytes.Length * 6 / 10)]);
+
+        var result = await VisageCli.RunAsync("watch", "--video", cut, "--db", scenario.Db, "--no-window",
+            "--voice", "none", "--every-frame", "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        var error = Assert.Single(result.Err.Split('\n'), l => l.StartsWith("visage: error:", StringComparison.Ordinal));
+        var read = result.Json.GetProperty("framesRead").GetInt64();
+        Assert.InRange(read, 1, WatchScenarioFixture.TotalFrames * 9 / 10);
+        Assert.Equal($"visage: error: {cut}: the video ends after {read} of its {WatchScenarioFixture.TotalFrames} frames (cut short or corrupt)",
+            error);
+        Assert.Equal("failed", result.Json.GetProperty("ending").GetString());
+        Assert.Equal(error["visage: error: ".Length..], result.Json.GetProperty("error").GetString());
+        // What it saw before the break still counts: the first person was greeted.
+        Assert.Equal(scenario.First, result.Json.GetProperty("greeted")[0].GetString());
+    }
+
+    [Fact]
     public async Task A_galleries_calibrated_threshold_is_used_unless_threshold_is_given()
     {
         var db = _temp.File("calibrated.db");

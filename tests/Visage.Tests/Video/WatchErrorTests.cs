@@ -77,6 +77,11 @@ public sealed class WatchErrorTests : IDisposable
     [InlineData(new[] { "--camera", "0", "--speak-to", "/no/such/folder/x.wav" }, "--speak-to /no/such/folder/x.wav")]
     [InlineData(new[] { "--camera", "0", "--speak-to", "x.wav", "--voice", "none" }, "--speak-to x.wav: writing speech needs a voice")]
     [InlineData(new[] { "--url", "not a url" }, "--url: 'not a url' is not a stream URL")]
+    [InlineData(new[] { "--url", "ftp://u:hunter22@cam/door" }, "--url: 'ftp://u:***@cam/door' is not a stream URL")]
+    [InlineData(new[] { "--url", "rtsp://127.0.0.1:9/x", "--rtsp-transport", "pigeon" }, "--rtsp-transport: 'pigeon' is not tcp or udp")]
+    [InlineData(new[] { "--url", "http://127.0.0.1:9/x.mjpg", "--rtsp-transport", "udp" }, "--rtsp-transport is only for")]
+    [InlineData(new[] { "--camera", "0", "--rtsp-transport", "tcp" }, "--rtsp-transport is only for")]
+    [InlineData(new[] { "--url", "rtsp://127.0.0.1:9/x", "--stall-timeout", "0s" }, "--stall-timeout: must be longer than zero")]
     [InlineData(new[] { "--camera", "0", "--output", "out.gif" }, "--output out.gif: name the video .mp4")]
     [InlineData(new[] { "--camera", "0", "--output", "/no/such/folder/out.mp4" }, "--output /no/such/folder/out.mp4: folder")]
     public async Task Options_that_make_no_sense(string[] args, string mustMention) =>
