@@ -17,7 +17,7 @@ visage_runtime_packages=(
 
 # Debian packages only the test suite needs (servers and tools the tests start themselves), one a line.
 visage_test_packages=(
-    chromium                    # renders the HTML pages the tests write (headless, screenshots)
+    chromium                    # renders the HTML pages the tests write, and the service's page (Playwright, headless)
     rtsp-server-perl            # an RTSP server that ffmpeg publishes the test clips to (RTP over UDP)
     python3-gi                  # with the next two: GStreamer's RTSP server (TCP and UDP, passwords)
     gir1.2-gst-rtsp-server-1.0
@@ -61,7 +61,8 @@ visage_require_dotnet() {
 visage_build_cli() {
     local stamp="$visage_build/Visage.Cli.dll"
     if [[ -f $stamp ]] && [[ -z $(find "$visage_root/src" "$visage_root/Directory.Build.props" \
-            -newer "$stamp" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit) ]]; then
+            -newer "$stamp" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.html' -o -name '*.css' \
+            -o -name '*.js' \) -print -quit) ]]; then
         return 0
     fi
     visage_say "building (once)"

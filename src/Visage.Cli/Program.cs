@@ -28,6 +28,8 @@ root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(WatchCommand.Create());
 root.Subcommands.Add(CacheCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
 
 var parsed = root.Parse(args);
 // A wrong command line is one line on standard error and exit status 2, never a page of help.

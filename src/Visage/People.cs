@@ -205,6 +205,16 @@ public sealed class People : IDisposable
     /// <summary>Everyone enrolled, by name, with their face counts.</summary>
     public Task<IReadOnlyList<Person>> ListAsync(CancellationToken ct = default) => _gallery.ListPeopleAsync(ct);
 
+    /// <summary>
+    /// One person, with their face count and thumbnail face; a name nobody has is a <see cref="PersonException"/>.
+    /// </summary>
+    public async Task<Person> GetAsync(string name, CancellationToken ct = default)
+    {
+        var normalized = PersonName.Normalize(name);
+        return (await _gallery.ListPeopleAsync(ct)).FirstOrDefault(p => p.Name == normalized)
+               ?? throw new PersonException(normalized, exists: false, $"{Location}: nobody called {normalized} is enrolled");
+    }
+
     /// <summary>The enrolled faces (of one person, or everyone's): id, person, source photo, when added.</summary>
     public IReadOnlyList<GalleryFace> Faces(string? person = null)
     {

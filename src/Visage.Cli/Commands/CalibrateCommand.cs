@@ -91,14 +91,7 @@ internal static class CalibrateCommand
 
         if (run.Json)
         {
-            run.WriteJson(new
-            {
-                Gallery = db, Model = recognizer.ModelId, Fingerprint = recognizer.Fingerprint.Id,
-                Threshold = ThresholdJson.From(people.Threshold), calibration.TargetFalseAcceptRate,
-                calibration.Chosen.TrueAcceptRate, calibration.Chosen.FalseAcceptRate,
-                BestAccuracyThreshold = calibration.BestAccuracy.Threshold, BestAccuracy = calibration.BestAccuracy.Accuracy,
-                calibration.SamePairs, calibration.DifferentPairs, calibration.CentralBoxFallbacks, Plot = plotPath,
-            });
+            run.WriteJson(CalibrationJson.From(db, recognizer.Fingerprint, people.Threshold, calibration, plotPath));
         }
         else
         {

@@ -30,6 +30,12 @@ public sealed class GreetingPolicy
         _cooldown = chosen;
     }
 
+    /// <summary>
+    /// The seed's words for the people greeted at once: "Welcome Ada, have a nice day." (underscores read as
+    /// spaces), what <c>visage watch</c> says and its events carry as <c>text</c>.
+    /// </summary>
+    public static string Words(IReadOnlyList<string> names) => Speech.GreetingText.For(names);
+
     public int ConfirmFrames => _confirmFrames;
     public int WindowFrames => _windowFrames;
     public TimeSpan Cooldown => _cooldown;
