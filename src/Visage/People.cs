@@ -125,6 +125,16 @@ public sealed class People : IDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="location"/> names a PostgreSQL store (postgres:// or postgresql://).</summary>
+    public static bool IsStoreUrl(string location) => PostgresLocation.IsPostgres(location);
+
+    /// <summary>A location as messages show it: a store URL without its password, anything else as given.</summary>
+    public static string Shown(string location) => PostgresLocation.Redact(location);
+
+    /// <summary>Whether there is something to open at <paramref name="location"/> (a store is always tried).</summary>
+    public static bool Exists(string location) =>
+        IsStoreUrl(location) || File.Exists(location) || Directory.Exists(location);
+
     /// <summary>Where a gallery file's search index is saved: a folder beside it, named after it.</summary>
     internal static string IndexFolderOf(string galleryPath) => Path.GetFullPath(galleryPath) + ".index";
 

@@ -30,8 +30,8 @@ public sealed class VisageService : IDisposable
     public string DataFolder { get; }
     public LiveSessions LiveSessions { get; }
 
-    /// <summary>The gallery as the options name it (what responses call <c>gallery</c>).</summary>
-    public string Gallery => Options.Gallery;
+    /// <summary>The gallery as the options name it (what responses call <c>gallery</c>), a store URL without its password.</summary>
+    public string Gallery => People.Shown(Options.Gallery);
 
     /// <summary>The last calibration's plot (PNG), in the data folder under a name the service chose.</summary>
     public string CalibrationPlotPath => Path.Combine(DataFolder, "calibration.png");
