@@ -61,8 +61,17 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
         var stamp = await gallery.GetStampAsync(ct);
         IFaceIndex? index = null;
         string? whyNot = "not saved (small galleries are searched exactly and read from the store)";
-        if (folder is not null)
+        if (folder is not null && storeUrl is null)
             (index, whyNot) = FaceIndexFile.TryLoad(folder, stamp, dimensions, options.Hnsw);
+        else if (folder is not null)
+        {
+            // A replica takes a graph saved at any earlier change of its store and replays the log from there.
+            var current = stamp;
+            string? saved;
+            (index, saved, whyNot) = FaceIndexFile.TryLoad(folder,
+                s => StoreOf(s) == StoreOf(current) && ChangeOf(s) <= ChangeOf(current), dimensions, options.Hnsw);
+            if (saved is not null) stamp = saved;
+        }
         var loaded = index is not null;
         if (index is null)
         {
@@ -80,7 +89,19 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
         };
         if (!loaded) result.TrySave();
         if (storeUrl is not null)
+        {
             result.Sync = PostgresIndexSync.Start(storeUrl, result, PostgresIndexSync.ChangeOf(stamp));
+            // Ready once it holds every change committed before it opened (those since a saved copy included).
+            try
+            {
+                await result.Sync.CatchUpNowAsync(ct);
+            }
+            catch
+            {
+                await result.DisposeAsync();
+                throw;
+            }
+        }
         return result;
     }
 
