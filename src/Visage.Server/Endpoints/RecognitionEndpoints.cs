@@ -101,7 +101,7 @@ internal static class RecognitionEndpoints
         var threshold = people.Threshold;
         var identified = people.Identify(faces);
         var matched = total.Elapsed.TotalMilliseconds;
-        await service.Strangers.ReportUnknownAsync(photo, identified, $"{seenBy} {photo.Source}", DateTimeOffset.UtcNow, ct);
+        service.Strangers.PostUnknown(photo, identified, $"{seenBy} {photo.Source}", DateTimeOffset.UtcNow);
         var timings = new Dictionary<string, double>
         {
             ["decode"] = Math.Round(decoded, 2),

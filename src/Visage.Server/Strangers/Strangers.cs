@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Threading.Channels;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,8 +10,8 @@ namespace Visage.Server.Strangers;
 
 /// <summary>
 /// The unknown faces the service has seen, grouped into people as they arrive so a person is named once.
-/// Whatever sees faces (recognize, live frames, cameras) reports each unknown one with
-/// <see cref="ReportAsync"/>; the new face joins the group most of its clustered neighbours are in
+/// Whatever sees faces (recognize, live frames, cameras) reports each unknown one: <see cref="Post"/> queues it
+/// for a background loop, <see cref="ReportAsync"/> stores it at once. The new face joins the group most of its clustered neighbours are in
 /// (<see cref="IncrementalFaceGrouping"/>, average linkage at 0.9 x the threshold), or starts a group with the
 /// ungrouped faces it clusters with, or stands alone. Groups, once made, only change when someone names,
 /// merges, splits or deletes them, and the last such changes can be undone. Kept in the data folder, bounded by
@@ -26,6 +27,15 @@ public sealed class Strangers : IDisposable
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
     private IncrementalFaceGrouping? _grouping;
     private readonly List<long> _groupingFaces = [];
+    // Sightings posted from request paths, stored by one background loop; a TaskCompletionSource marks a flush.
+    private readonly Channel<object> _posted = Channel.CreateBounded<object>(new BoundedChannelOptions(1024)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly Task _storing;
+    private long _dropped;
+    private long _failed;
 
     private Strangers(StrangerStore store, People people, StrangerOptions options)
     {
@@ -33,7 +43,11 @@ public sealed class Strangers : IDisposable
         _people = people;
         Options = options;
         Reload();
+        _storing = Task.Run(StorePostedAsync);
     }
+
+    /// <summary>Sightings posted but not kept because the queue was full, or because storing them failed.</summary>
+    public (long Dropped, long Failed) Lost => (Interlocked.Read(ref _dropped), Interlocked.Read(ref _failed));
 
     public StrangerOptions Options { get; }
 
@@ -167,20 +181,88 @@ public sealed class Strangers : IDisposable
     {
         if (!Options.Enabled) return [];
         var reports = new List<SightingReport>();
+        foreach (var sighting in Unknown(image, identified, source, seenAt).ToList())
+            reports.Add(await ReportAsync(sighting, ct));
+        return reports;
+    }
+
+    /// <summary>
+    /// Queues a sighting to be stored in the background, so that whoever saw it does not wait (a recognize
+    /// request, a camera's frame loop); false when keeping strangers is off or the queue is full (1024 waiting:
+    /// it is dropped and counted in <see cref="Lost"/>). Reads and changes take every sighting posted before them
+    /// into account.
+    /// </summary>
+    public bool Post(StrangerSighting sighting)
+    {
+        ArgumentNullException.ThrowIfNull(sighting);
+        if (!Options.Enabled) return false;
+        if (_posted.Writer.TryWrite(sighting)) return true;
+        Interlocked.Increment(ref _dropped);
+        return false;
+    }
+
+    /// <summary>
+    /// Crops every unknown face of a decoded photo or frame and posts it (see <see cref="Post"/>), keyed by the
+    /// photo's SHA-256 and the box as <see cref="ReportUnknownAsync"/> does. Returns how many were queued.
+    /// </summary>
+    public int PostUnknown(FaceImage image, IReadOnlyList<Identification> identified, string source, DateTimeOffset seenAt) =>
+        Options.Enabled ? Unknown(image, identified, source, seenAt).Count(Post) : 0;
+
+    private IEnumerable<StrangerSighting> Unknown(FaceImage image, IReadOnlyList<Identification> identified, string source,
+        DateTimeOffset seenAt)
+    {
         foreach (var who in identified.Where(i => !i.IsKnown))
         {
             var box = who.Face.Box;
             var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(FormattableString.Invariant(
                 $"{image.Sha256}:{box.X:0.0},{box.Y:0.0},{box.Width:0.0},{box.Height:0.0}"))));
-            var crop = _people.Recognizer.CropFace(image, box);
-            reports.Add(await ReportAsync(new StrangerSighting(who.Face.Embedding, crop, source, seenAt, key), ct));
+            yield return new StrangerSighting(who.Face.Embedding, _people.Recognizer.CropFace(image, box), source, seenAt, key);
         }
-        return reports;
+    }
+
+    /// <summary>Waits until every sighting posted so far is stored.</summary>
+    public async Task FlushAsync(CancellationToken ct = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_posted.Writer.TryWrite(done))
+        {
+            try
+            {
+                await _posted.Writer.WriteAsync(done, ct);
+            }
+            catch (ChannelClosedException)
+            {
+                return;
+            }
+        }
+        await done.Task.WaitAsync(ct);
+    }
+
+    private async Task StorePostedAsync()
+    {
+        await foreach (var item in _posted.Reader.ReadAllAsync())
+        {
+            if (item is TaskCompletionSource flush)
+            {
+                flush.TrySetResult();
+                continue;
+            }
+            try
+            {
+                await ReportAsync((StrangerSighting)item);
+            }
+            catch (Exception)
+            {
+                // A sighting that cannot be stored (a full disk, a bad encoding) must not stop the ones after it.
+                Interlocked.Increment(ref _failed);
+            }
+        }
     }
 
     /// <summary>Every group, biggest first (then the most recently seen), and how many faces stand alone.</summary>
     public async Task<StrangerGroups> ListAsync(CancellationToken ct = default)
     {
+        await FlushAsync(ct);
         await _gate.WaitAsync(ct);
         try
         {
@@ -199,6 +281,7 @@ public sealed class Strangers : IDisposable
     /// <summary>One group; a <see cref="StrangerException"/> when there is none with that id.</summary>
     public async Task<StrangerGroup> GetAsync(long cluster, CancellationToken ct = default)
     {
+        await FlushAsync(ct);
         await _gate.WaitAsync(ct);
         try
         {
@@ -230,6 +313,7 @@ public sealed class Strangers : IDisposable
     /// </summary>
     public async Task<NamedGroup> NameAsync(long cluster, string person, CancellationToken ct = default)
     {
+        await FlushAsync(ct);
         var name = PersonName.Normalize(person);
         await _gate.WaitAsync(ct);
         try
@@ -266,6 +350,7 @@ public sealed class Strangers : IDisposable
     /// <summary>Moves every face of <paramref name="cluster"/> into <paramref name="into"/>; returns the merged group.</summary>
     public async Task<StrangerGroup> MergeAsync(long cluster, long into, CancellationToken ct = default)
     {
+        await FlushAsync(ct);
         await _gate.WaitAsync(ct);
         try
         {
@@ -296,6 +381,7 @@ public sealed class Strangers : IDisposable
     /// <summary>Takes one face out of its group into a new group of its own; returns the new group.</summary>
     public async Task<StrangerGroup> SplitAsync(long cluster, long faceId, CancellationToken ct = default)
     {
+        await FlushAsync(ct);
         await _gate.WaitAsync(ct);
         try
         {
@@ -325,6 +411,7 @@ public sealed class Strangers : IDisposable
     /// <summary>Erases a group: its faces' encodings and crops, gone from the file. Returns how many faces went.</summary>
     public async Task<int> DeleteAsync(long cluster, CancellationToken ct = default)
     {
+        await FlushAsync(ct);
         await _gate.WaitAsync(ct);
         try
         {
@@ -352,6 +439,7 @@ public sealed class Strangers : IDisposable
     /// </summary>
     public async Task<UndoneChange> UndoAsync(CancellationToken ct = default)
     {
+        await FlushAsync(ct);
         await _gate.WaitAsync(ct);
         try
         {
@@ -536,6 +624,8 @@ public sealed class Strangers : IDisposable
 
     public void Dispose()
     {
+        _posted.Writer.TryComplete();
+        _storing.Wait(TimeSpan.FromSeconds(30));
         _store.Dispose();
         _gate.Dispose();
     }
