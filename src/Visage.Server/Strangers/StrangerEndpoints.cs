@@ -30,7 +30,16 @@ internal static class StrangerEndpoints
                 CancellationToken ct) =>
             {
                 if (string.IsNullOrWhiteSpace(request?.Person)) return MissingField("person");
-                var named = await service.Strangers.NameAsync(id, request.Person, ct);
+                NamedGroup named;
+                try
+                {
+                    named = await service.Strangers.NameAsync(id, request.Person, ct);
+                }
+                catch (InvalidSettingException bad) when (bad.Setting == VisageSetting.PersonName)
+                {
+                    return Problems.Result(StatusCodes.Status400BadRequest, $"person: {bad.Message}",
+                        new Dictionary<string, object?> { ["field"] = "person" });
+                }
                 var person = await service.People.GetAsync(named.Person, ct);
                 return TypedResults.Ok(new StrangersNamedJson("named", id, PersonJson.From(person), named.PersonCreated,
                     named.Enrolled, named.AlreadyEnrolled));

@@ -266,6 +266,7 @@ public sealed class Strangers : IDisposable
         await _gate.WaitAsync(ct);
         try
         {
+            ForgetExpired(DateTimeOffset.UtcNow);
             var groups = _groups.Keys.Select(GroupOf)
                 .OrderByDescending(g => g.Faces.Count).ThenByDescending(g => g.LastSeenAt).ThenBy(g => g.Cluster)
                 .ToList();

@@ -79,6 +79,19 @@ public sealed class StrangersApiTests(ServiceRecognizerFixture fixture) : IDispo
         using (var image = Cv2.ImDecode(await crop.Content.ReadAsByteArrayAsync(), ImreadModes.Color))
             Assert.True(image.Width is > 20 and <= 160);
 
+        // A live frame's stranger joins the group of that person too.
+        var frame = await admin.PostAsync("/api/live/frame?session=door", Http.Photos("image", Lfw3[2].Photos[3]));
+        Assert.Equal(HttpStatusCode.OK, frame.StatusCode);
+        strangers = await StrangersAsync();
+        Assert.Equal(10, strangers.GetProperty("faces").GetInt32());
+        var seen = strangers.GetProperty("groups").EnumerateArray()
+            .Single(g => g.GetProperty("faces").GetArrayLength() == 4).GetProperty("faces").EnumerateArray()
+            .Select(f => f.GetProperty("image").GetString()!).ToList();
+        Assert.All(seen, image => Assert.Equal(Lfw3[2].Person, PersonOf(image)));
+        Assert.Single(seen, image => image.StartsWith("live view image '"));
+        Assert.Equal(3, seen.Count(image => image.StartsWith("upload image '")));
+        groups = Groups(strangers);
+
         // Kept in the data folder: a service opened again on it finds the same groups.
         var again = Strangers.Open(_host.Service.DataFolder, _host.Service.People);
         using (again)
@@ -214,7 +227,8 @@ public sealed class StrangersApiTests(ServiceRecognizerFixture fixture) : IDispo
         Assert.StartsWith("faceId: ", (await (await admin.PostJsonAsync($"/api/strangers/{a.Cluster}/split", new { faceId = b.Faces[0] })).ProblemAsync(404)).Detail());
         Assert.StartsWith("faceId: ", (await (await admin.PostJsonAsync($"/api/strangers/{a.Cluster}/split", new { })).ProblemAsync(400)).Detail());
         var badName = await (await admin.PostJsonAsync($"/api/strangers/{a.Cluster}/name", new { person = "a/b\u0001" })).ProblemAsync(400);
-        Assert.Contains("name", badName.Detail());
+        Assert.StartsWith("person: ", badName.Detail());
+        Assert.Equal("person", badName.GetProperty("field").GetString());
         // Nothing refused changed anything.
         Assert.Equal(Groups(strangers), Groups(await StrangersAsync()), new GroupComparer());
         Assert.Equal(0, (await (await admin.GetAsync("/api/people")).JsonAsync()).GetProperty("people").GetArrayLength());
