@@ -311,6 +311,43 @@ public sealed class StrangersApiTests(ServiceRecognizerFixture fixture) : IDispo
         }
     }
 
+    [Fact]
+    public async Task The_file_is_bound_to_its_pipeline_and_only_the_newest_changes_up_to_the_undo_depth_can_be_undone()
+    {
+        using var temp = new TempFolder();
+        var random = new Random(7);
+        using var photo = await Recognizer.ReadImageAsync(Lfw3[0].Photos[0]);
+        var crop = Recognizer.CropFace(photo, new Visage.Detection.FaceBox(60, 60, 120, 120));
+        var clusters = new List<long>();
+        using (var strangers = Strangers.Open(temp.Path, _host.Service.People, new StrangerOptions { UndoDepth = 1 }))
+        {
+            Assert.Equal(Path.Combine(temp.Path, $"strangers-{Recognizer.Fingerprint.Id}.db"), strangers.Path);
+            // Three people of two faces each: three groups.
+            for (var person = 0; person < 3; person++)
+            {
+                var centre = UnitVector(random);
+                await strangers.ReportAsync(new StrangerSighting(Nudge(centre, random, 0.01f), crop, "a", DateTimeOffset.UtcNow));
+                clusters.Add((await strangers.ReportAsync(new StrangerSighting(Nudge(centre, random, 0.01f), crop, "a", DateTimeOffset.UtcNow))).Cluster!.Value);
+            }
+            Assert.Equal(3, clusters.Distinct().Count());
+            await strangers.MergeAsync(clusters[0], clusters[1]);
+            await strangers.MergeAsync(clusters[2], clusters[1]);
+            Assert.Equal("merged", (await strangers.UndoAsync()).Change);
+            var left = await strangers.ListAsync();
+            Assert.Equal(new[] { 4, 2 }, left.Groups.Select(g => g.Faces.Count));
+            Assert.Null(left.Undo);
+            var nothing = await Assert.ThrowsAsync<StrangerException>(() => strangers.UndoAsync());
+            Assert.Equal(StrangerProblem.Conflict, nothing.Problem);
+        }
+
+        // Another pipeline's strangers are not read as this one's: the file says whose encodings it holds.
+        var other = Path.Combine(temp.Path, "strangers-0123456789abcdef.db");
+        File.Copy(Path.Combine(temp.Path, $"strangers-{Recognizer.Fingerprint.Id}.db"), other);
+        var refused = Assert.Throws<VisageException>(() => StrangerStore.Open(temp.Path, "0123456789abcdef").Dispose());
+        Assert.Contains(other, refused.Message);
+        Assert.Contains(Recognizer.Fingerprint.Id, refused.Message);
+    }
+
     private float[] UnitVector(Random random)
     {
         var v = new float[Recognizer.Dimensions];
