@@ -9,7 +9,7 @@ internal static class ServeCommand
     public static readonly Option<string?> Data = new("--data")
     {
         HelpName = "FOLDER",
-        Description = "The service's own folder: API keys (hashes only), the calibration plot (default: $VISAGE_HOME/service)",
+        Description = "The service's own folder: API keys (hashes only), the calibration plot, the strangers seen (default: $VISAGE_HOME/service)",
     };
 
     public static Command Create()

@@ -134,41 +134,39 @@ public sealed class Strangers : IDisposable
 
     private SightingReport Store(IncrementalFaceGrouping grouping, StrangerSighting sighting, string source, string key)
     {
+        var index = grouping.Add(sighting.Encoding);
+        _groupingFaces.Add(0);
+        var together = grouping.GroupOf(index).Where(i => i != index).Select(i => _faces[_groupingFaces[i]]).ToList();
+        long? group = together.Where(f => f.Group is not null)
+            .GroupBy(f => f.Group!.Value)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
+            .Select(g => (long?)g.Key).FirstOrDefault();
+        var joining = together.Where(f => f.Group is null).ToList();
+
+        using var transaction = _store.Begin();
+        if (group is null && together.Count > 0)
         {
-            var index = grouping.Add(sighting.Encoding);
-            _groupingFaces.Add(0);
-            var together = grouping.GroupOf(index).Where(i => i != index).Select(i => _faces[_groupingFaces[i]]).ToList();
-            long? group = together.Where(f => f.Group is not null)
-                .GroupBy(f => f.Group!.Value)
-                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
-                .Select(g => (long?)g.Key).FirstOrDefault();
-            var joining = together.Where(f => f.Group is null).ToList();
-
-            using var transaction = _store.Begin();
-            if (group is null && together.Count > 0)
-            {
-                var first = joining.Select(f => f.SeenAt).Append(sighting.SeenAt).Min();
-                group = _store.InsertGroup(transaction, first, 0, first);
-            }
-            var id = _store.InsertFace(transaction, group, sighting.Encoding, sighting.Crop, source, sighting.SeenAt, key);
-            if (group is { } g)
-            {
-                _store.MoveFaces(transaction, joining.Select(f => f.Id), g);
-                _store.CountSighting(transaction, g, joining.Count + 1, joining.Select(f => f.SeenAt).Append(sighting.SeenAt).Max());
-            }
-            transaction.Commit();
-
-            _groupingFaces[index] = id;
-            _faces[id] = new StrangerStore.FaceRow(id, group, sighting.Encoding, source, sighting.SeenAt, key);
-            _keys.Add(key);
-            if (group is { } joined)
-            {
-                foreach (var face in joining) _faces[face.Id] = face with { Group = joined };
-                _groups[joined] = _store.Groups().First(r => r.Id == joined);
-            }
-            if (_faces.Count > Options.MaxFaces) ForgetOldest();
-            return new SightingReport(SightingOutcome.Stored, id, group);
+            var first = joining.Select(f => f.SeenAt).Append(sighting.SeenAt).Min();
+            group = _store.InsertGroup(transaction, first, 0, first);
         }
+        var id = _store.InsertFace(transaction, group, sighting.Encoding, sighting.Crop, source, sighting.SeenAt, key);
+        if (group is { } g)
+        {
+            _store.MoveFaces(transaction, joining.Select(f => f.Id), g);
+            _store.CountSighting(transaction, g, joining.Count + 1, joining.Select(f => f.SeenAt).Append(sighting.SeenAt).Max());
+        }
+        transaction.Commit();
+
+        _groupingFaces[index] = id;
+        _faces[id] = new StrangerStore.FaceRow(id, group, sighting.Encoding, source, sighting.SeenAt, key);
+        _keys.Add(key);
+        if (group is { } joined)
+        {
+            foreach (var face in joining) _faces[face.Id] = face with { Group = joined };
+            _groups[joined] = _store.Groups().First(r => r.Id == joined);
+        }
+        if (_faces.Count > Options.MaxFaces) ForgetOldest();
+        return new SightingReport(SightingOutcome.Stored, id, group);
     }
 
     /// <summary>
