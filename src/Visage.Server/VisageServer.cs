@@ -141,7 +141,8 @@ public static class VisageServer
 
         services.AddHealthChecks()
             .AddCheck<ModelHealthCheck>("model")
-            .AddCheck<GalleryHealthCheck>("gallery");
+            .AddCheck<GalleryHealthCheck>("gallery")
+            .AddCheck<IndexHealthCheck>("index");
 
         services.AddOpenApi("v1", openApi =>
         {

@@ -35,8 +35,8 @@ public sealed class VisageService : IDisposable
     /// <summary>The unknown faces seen (recognize, live frames, cameras), grouped; report one with <c>ReportAsync</c>.</summary>
     public StrangerFaces Strangers { get; }
 
-    /// <summary>The gallery as the options name it (what responses call <c>gallery</c>).</summary>
-    public string Gallery => Options.Gallery;
+    /// <summary>The gallery as the options name it (what responses call <c>gallery</c>), a store URL without its password.</summary>
+    public string Gallery => People.Shown(Options.Gallery);
 
     /// <summary>The last calibration's plot (PNG), in the data folder under a name the service chose.</summary>
     public string CalibrationPlotPath => Path.Combine(DataFolder, "calibration.png");

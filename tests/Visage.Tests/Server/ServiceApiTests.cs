@@ -59,6 +59,8 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
         var checks = (await health.JsonAsync()).GetProperty("checks");
         Assert.Equal("healthy", checks.GetProperty("model").GetProperty("status").GetString());
         Assert.Equal("healthy", checks.GetProperty("gallery").GetProperty("status").GetString());
+        Assert.Equal("healthy", checks.GetProperty("index").GetProperty("status").GetString());
+        Assert.StartsWith("exact, ", checks.GetProperty("index").GetProperty("description").GetString());
 
         var routes = Routes();
         Assert.True(routes.Count >= 20, string.Join(", ", routes.Select(r => r.Pattern)));
