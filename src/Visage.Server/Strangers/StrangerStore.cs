@@ -28,10 +28,10 @@ internal sealed class StrangerStore : IDisposable
         {
             DataSource = path, Mode = SqliteOpenMode.ReadWrite, DefaultTimeout = 10, Pooling = false,
         }.ToString());
-        connection.Open();
         var store = new StrangerStore(path, connection);
         try
         {
+            connection.Open();
             store.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;");
             store.Execute("""
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,6 +63,11 @@ internal sealed class StrangerStore : IDisposable
             else if (stored != fingerprint)
                 throw new VisageException($"{path}: holds strangers of pipeline {stored}, not {fingerprint}; move it away");
             return store;
+        }
+        catch (SqliteException e)
+        {
+            store.Dispose();
+            throw new VisageException($"{path}: cannot open the strangers' file ({e.Message}); move it away to start afresh", e);
         }
         catch
         {

@@ -346,6 +346,12 @@ public sealed class StrangersApiTests(ServiceRecognizerFixture fixture) : IDispo
         var refused = Assert.Throws<VisageException>(() => StrangerStore.Open(temp.Path, "0123456789abcdef").Dispose());
         Assert.Contains(other, refused.Message);
         Assert.Contains(Recognizer.Fingerprint.Id, refused.Message);
+
+        // A file that is not a database is refused by name, not half-read.
+        var broken = Path.Combine(temp.Path, "strangers-fedcba9876543210.db");
+        await File.WriteAllTextAsync(broken, new string('x', 4096));
+        var unreadable = Assert.Throws<VisageException>(() => StrangerStore.Open(temp.Path, "fedcba9876543210").Dispose());
+        Assert.StartsWith(broken + ": cannot open the strangers' file", unreadable.Message);
     }
 
     private float[] UnitVector(Random random)
