@@ -235,6 +235,7 @@ public static class VisageServer
             RecognitionEndpoints.Map(endpoints);
             ThresholdEndpoints.Map(endpoints);
             KeyEndpoints.Map(endpoints);
+            Strangers.StrangerEndpoints.Map(endpoints);
             // Cameras and events (later): CameraEndpoints.Map(endpoints) here.
         });
         return app;

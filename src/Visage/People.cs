@@ -365,6 +365,44 @@ public sealed class People : IDisposable
         }
     }
 
+    /// <summary>
+    /// Enrolls faces found earlier (their encodings and crops, e.g. a group of strangers) as <paramref name="name"/>,
+    /// all in one transaction. Each face's <see cref="FaceToEnroll.Key"/> stands for its photo: a key enrolled
+    /// already is reported as such, not added. The outcomes carry the new faces' ids.
+    /// </summary>
+    public async Task<EnrollmentReport> EnrollFacesAsync(string name, IReadOnlyList<FaceToEnroll> faces,
+        CancellationToken ct = default)
+    {
+        RefuseFolderWrite("enroll faces");
+        ArgumentNullException.ThrowIfNull(faces);
+        var person = PersonName.Normalize(name);
+        var dimensions = _recognizer.Pipeline.GalleryBinding.Dimensions;
+        foreach (var face in faces)
+        {
+            if (face.Embedding.Length != dimensions)
+                throw new VisageException($"{face.Source}: the encoding has {face.Embedding.Length} numbers, this gallery's model makes {dimensions}");
+            if (string.IsNullOrWhiteSpace(face.Key))
+                throw new VisageException($"{face.Source}: a face to enroll needs a key (its photo's SHA-256, or another stable id)");
+        }
+        var added = faces.Select(f => new NewFace(person, f.Embedding, f.Source, f.Key, f.Crop)).ToList();
+        await _writes.WaitAsync(ct);
+        try
+        {
+            var result = await _gallery.AddAsync(added, ct);
+            var outcomes = result.Added
+                .Select(a => new EnrollmentOutcome(new EnrollmentSource(a.Face.SourcePath, person), EnrollmentStatus.Enrolled, null, 1, a.Id))
+                .Concat(result.AlreadyEnrolled.Select(d => new EnrollmentOutcome(new EnrollmentSource(d.Face.SourcePath, person),
+                    EnrollmentStatus.AlreadyEnrolled, $"already enrolled as {d.EnrolledAs}")))
+                .ToList();
+            return new EnrollmentReport(outcomes, faces.Count);
+        }
+        finally
+        {
+            await RefreshAsync(CancellationToken.None);
+            _writes.Release();
+        }
+    }
+
     private async Task<T> WriteAsync<T>(string what, Func<Task<T>> write, CancellationToken ct, bool folderAllowed = false)
     {
         if (!folderAllowed) RefuseFolderWrite(what);
