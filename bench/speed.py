@@ -2,14 +2,15 @@
 """Every figure of README's "Speed" section in one run, and the section itself.
 
     bench/speed [--images FOLDER] [--count 200] [--rounds 3] [--packs fusion,faceplugin] [--out bench-out/speed]
-                [--skip-evaluate]
+                [--skip-evaluate] [--quiet-below LOAD --quiet-wait MINUTES]
 
 (bench/speed installs python3-opencv when run as root, builds the CLI, then runs this.) For each pack:
 bench/compare.py (`visage bench` and the Python OpenCV DNN peer in alternating rounds, every raw report kept) and
 bench/service_memory.py; then `visage evaluate` over LFW View 1 (DevTrain chooses the threshold, DevTest is
 measured) with the default pack, timed with no cached encodings (a temporary VISAGE_HOME that shares the model
 packs and plans); then bench/readme_table.py on the round of each pack whose CPU median is the middle one.
-Writes OUT/speed.md (the section) and every JSON report beside it.
+Writes OUT/speed.md (the section) and every JSON report beside it. With --quiet-below, waits (at most --quiet-wait
+minutes, then goes on and says so) until the one-minute load average is below LOAD before it starts.
 """
 import argparse
 import json
@@ -108,6 +109,8 @@ def main():
     parser.add_argument("--packs", default="fusion,faceplugin")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench-out", "speed"))
     parser.add_argument("--skip-evaluate", action="store_true")
+    parser.add_argument("--quiet-below", type=float, help="wait for a one-minute load average below this first")
+    parser.add_argument("--quiet-wait", type=float, default=30, help="minutes to wait for it at most")
     args = parser.parse_args()
     images = os.path.join(args.lfw, "images")
     if not os.path.isdir(images):
@@ -115,6 +118,14 @@ def main():
     packs = [p for p in args.packs.split(",") if p]
     raw = os.path.join(args.out, "raw")
     os.makedirs(raw, exist_ok=True)
+
+    if args.quiet_below is not None:
+        deadline = time.monotonic() + args.quiet_wait * 60
+        while load_average() >= args.quiet_below and time.monotonic() < deadline:
+            time.sleep(10)
+        print(f"speed: load average {load_average():.2f} at the start"
+              + (" (not below --quiet-below: measuring anyway)" if load_average() >= args.quiet_below else ""),
+              file=sys.stderr)
 
     tables, peers, services = [], [], []
     for pack in packs:
