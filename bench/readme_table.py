@@ -38,7 +38,8 @@ def main():
             reports.append(json.load(f))
     machine = reports[0]["machine"]
     loads = [l for r in reports for l in (r["machine"]["loadBefore"], r["machine"]["loadAfter"]) if l is not None]
-    print(f"Measured with `visage bench` on {reports[0]['photos']} photos of {reports[0]['imagesFolder']}, "
+    folder = "/".join(reports[0]["imagesFolder"].rstrip("/").split("/")[-2:])
+    print(f"Measured with `visage bench` on {reports[0]['photos']} photos of `{folder}`, "
           f"{machine['cpu']}, {machine['cores']} cores ({machine['instructions']}), {reports[0]['libraries']}; "
           f"load average {min(loads):.1f} to {max(loads):.1f} during the runs." if loads else "")
     print()
