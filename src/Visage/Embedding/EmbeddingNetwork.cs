@@ -15,13 +15,15 @@ public sealed class EmbeddingNetwork : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string _inputName;
+    private readonly Scalar _mean;
 
     public EmbeddingNetwork(string modelPath, EmbedderSpec spec, SessionOptions? options = null)
     {
         Spec = spec;
-        var model = OnnxBatching.MakeBatchDynamic(File.ReadAllBytes(modelPath));
+        var model = OnnxModels.Read(modelPath, spec.Output is null ? null : [spec.Output]);
         _session = options is null ? new InferenceSession(model) : new InferenceSession(model, options);
         _inputName = _session.InputMetadata.Keys.First();
+        _mean = spec.ChannelMeans is { Count: 3 } m ? new Scalar(m[0], m[1], m[2]) : new Scalar(spec.Mean, spec.Mean, spec.Mean);
     }
 
     public EmbedderSpec Spec { get; }
@@ -31,7 +33,7 @@ public sealed class EmbeddingNetwork : IDisposable
         if (crops.Count == 0) return [];
         var size = Spec.InputSize;
         using var blob = CvDnn.BlobFromImages(crops, 1.0 / Spec.Scale, new Size(size, size),
-            new Scalar(Spec.Mean, Spec.Mean, Spec.Mean), swapRB: Spec.ColorOrder == ColorOrder.Rgb, crop: false);
+            _mean, swapRB: Spec.ColorOrder == ColorOrder.Rgb, crop: false);
         var input = new float[crops.Count * 3 * size * size];
         Marshal.Copy(blob.Data, input, 0, input.Length);
 
@@ -39,7 +41,8 @@ public sealed class EmbeddingNetwork : IDisposable
         [
             NamedOnnxValue.CreateFromTensor(_inputName, new DenseTensor<float>(input, [crops.Count, 3, size, size])),
         ]);
-        var output = results.First().AsTensor<float>().ToArray();
+        var output = (Spec.Output is null ? results.First() : results.First(r => r.Name == Spec.Output))
+            .AsTensor<float>().ToArray();
         var dimensions = output.Length / crops.Count;
         var encodings = new float[crops.Count][];
         for (var i = 0; i < crops.Count; i++)

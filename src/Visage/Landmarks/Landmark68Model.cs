@@ -18,7 +18,7 @@ public sealed class Landmark68Model : ILandmarker
 
     public Landmark68Model(string modelPath, SessionOptions? options = null)
     {
-        var model = OnnxBatching.MakeBatchDynamic(File.ReadAllBytes(modelPath));
+        var model = OnnxModels.Read(modelPath);
         _session = options is null ? new InferenceSession(model) : new InferenceSession(model, options);
     }
 

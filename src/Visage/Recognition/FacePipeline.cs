@@ -89,7 +89,7 @@ public sealed class FacePipeline(
             new EmbeddingNetwork(store.FilePath(part.Files[0]),
                 part.Network ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec"),
                 session),
-            AlignmentTemplate.ArcFace112, part.FlipAverage),
+            AlignmentTemplate.ArcFace112.Resized(part.Network.InputSize, part.Network.TemplateScale), part.FlipAverage),
         EmbedderKind.DlibChip => new DlibChipEmbedder(Path.GetDirectoryName(store.FilePath(part.Files[0]))!,
             part.FlipAverage, options: session),
         _ => throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}"),
