@@ -64,7 +64,7 @@ public sealed class PairEvaluation(SubjectEncoder encoder, string modelId)
             modelId, request.PairsFile, request.TrainFile, protocol, test.Count, images.Count, fallbacks,
             accuracy, deviation, threshold, trainAccuracy, folds,
             metrics.AreaUnderCurve(), metrics.EqualErrorRate(),
-            ReportedFalseAcceptRates.Select(metrics.AtFalseAcceptRate).ToList(),
+            ReportedFalseAcceptRates.Select(far => TargetOperatingPoint.Of(metrics, far)).ToList(),
             test, metrics.RocCurve());
     }
 }

@@ -101,8 +101,9 @@ internal static class EvaluateCommand
         table.AddRow("ROC AUC", $"{report.AreaUnderCurve:0.00000}");
         table.AddRow("equal error rate", $"{report.EqualErrorRate:P2}");
         foreach (var point in report.OperatingPoints)
-            table.AddRow($"TAR at FAR {point.TargetFalseAcceptRate:0.###}",
-                $"{point.TrueAcceptRate:P2} at threshold {point.Threshold:0.####} (FAR {point.FalseAcceptRate:P2})");
+            table.AddRow($"TAR at FAR {point.TargetFalseAcceptRate:0.###}", point.Status == TargetOperatingPoint.Measured
+                ? $"{point.TrueAcceptRate:P2} at threshold {point.Threshold:0.####} (FAR {point.FalseAcceptRate:P2})"
+                : $"not enough pairs ({point.DifferentPairs} different-person pairs, {point.DifferentPairsNeeded} needed)");
         table.AddRow("no face found", report.CentralBoxFallbacks.Count == 0
             ? "0 images"
             : $"{report.CentralBoxFallbacks.Count} images: encoded the central 40% box instead");
