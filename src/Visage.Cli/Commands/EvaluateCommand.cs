@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Visage.Evaluation;
+using Visage.Models;
 using Visage.Recognition;
 using Visage.Storage;
 
@@ -33,9 +34,19 @@ internal static class EvaluateCommand
         {
             Description = "Folder for report.json, roc.png and distances.png",
         };
+        var fuse = new Option<string?>("--fuse")
+        {
+            Description = "Fuse these packs (comma-separated single-encoder packs, e.g. faceplugin,mobilefacenet): " +
+                          "search their weights on --train, then measure the fusion on --pairs",
+        };
+        var step = new Option<double>("--step")
+        {
+            Description = "Grid step of the fusion weight search (with --fuse)",
+            DefaultValueFactory = _ => FusionSearch.DefaultStep,
+        };
         var command = new Command("evaluate", "Measure accuracy on labelled pairs with the LFW protocol")
         {
-            pairs, images, train, folds, report, CommonOptions.Json,
+            pairs, images, train, folds, report, fuse, step, CommonOptions.Json,
         };
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
@@ -50,6 +61,8 @@ internal static class EvaluateCommand
             if (request.TrainFile is null && request.Folds < 2)
                 throw new VisageException($"--folds: needs at least 2, not {request.Folds}");
             var reportFolder = result.GetValue(report);
+            if (result.GetValue(fuse) is { } fused)
+                return await EvaluateFusionAsync(run, request, fused, result.GetValue(step), reportFolder, ct);
 
             using var pipeline = await run.LoadPipelineAsync(ct);
             using var cache = EmbeddingCache.Open(Path.Combine(run.Home.Root, "encodings.db"));
@@ -66,6 +79,52 @@ internal static class EvaluateCommand
             return CliRun.Success;
         }));
         return command;
+    }
+
+    private static async Task<int> EvaluateFusionAsync(CliRun run, EvaluationRequest request, string packList,
+        double step, string? reportFolder, CancellationToken ct)
+    {
+        if (request.TrainFile is null) throw new VisageException("--fuse: the weights are searched on --train pairs; give them");
+        var ids = packList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length < 2) throw new VisageException($"--fuse: needs at least two packs, not '{packList}'");
+        if (!(step > 0 && step <= 0.5)) throw new VisageException($"--step: must be in (0, 0.5], not {step}");
+        var packs = ids.Select(ModelCatalog.Get).ToList();
+        if (packs.FirstOrDefault(p => p.Embedders.Count != 1) is { } multi)
+            throw new VisageException($"--fuse: '{multi.Id}' is itself a fusion; name single-encoder packs");
+
+        var store = new ModelStore(run.Home);
+        var pipelines = new List<FacePipeline>();
+        try
+        {
+            foreach (var pack in packs)
+            {
+                if (!store.IsInstalled(pack)) await run.FetchAsync(store, pack, ct);
+                pipelines.Add(await FacePipeline.LoadAsync(new ModelChoice.Pack(pack), store,
+                    CommonOptions.PipelineOptions(run.Result), ct: ct));
+            }
+            using var cache = EmbeddingCache.Open(Path.Combine(run.Home.Root, "encodings.db"));
+            var limits = CommonOptions.Limits(run.Result);
+            var evaluation = new FusionEvaluation(pipelines
+                .Select(p => (p.ModelId, new SubjectEncoder(p, cache, limits))).ToList());
+            var outcome = await run.WithProgressAsync("encoding images with each pack",
+                progress => Task.Run(() => evaluation.Run(request, step, progress, ct), ct));
+
+            if (reportFolder is not null) WriteReport(reportFolder, outcome.Evaluation);
+            if (run.Json)
+            {
+                run.WriteJson(outcome with { Evaluation = outcome.Evaluation with { Distances = [], Roc = [] } });
+                return CliRun.Success;
+            }
+            Print(run, outcome.Evaluation, reportFolder);
+            var weights = outcome.Parts.Select((id, k) =>
+                $"{id} {outcome.Weights.Weights[k]:0.0000} (share {outcome.Weights.Shares[k]:0.00} of standardised distances)");
+            run.Out.WriteLine($"fusion weights: {string.Join("; ", weights)}");
+            return CliRun.Success;
+        }
+        finally
+        {
+            foreach (var pipeline in pipelines) pipeline.Dispose();
+        }
     }
 
     private static void WriteReport(string folder, EvaluationReport report)
