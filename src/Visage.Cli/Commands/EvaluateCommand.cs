@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Visage.Evaluation;
+using Visage.Liveness;
 using Visage.Models;
 using Visage.Recognition;
 using Visage.Storage;
@@ -44,9 +45,14 @@ internal static class EvaluateCommand
             Description = "Grid step of the fusion weight search (with --fuse)",
             DefaultValueFactory = _ => FusionSearch.DefaultStep,
         };
+        var liveness = new Option<string?>("--liveness")
+        {
+            Description = "Instead of accuracy, score each image's face with this liveness model " +
+                          $"({string.Join(", ", ModelCatalog.LivenessModels.Select(m => m.Id))}) and count the real faces it rejects",
+        };
         var command = new Command("evaluate", "Measure accuracy on labelled pairs with the LFW protocol")
         {
-            pairs, images, train, folds, report, fuse, step, CommonOptions.Json,
+            pairs, images, train, folds, report, fuse, step, liveness, CommonOptions.Json,
         };
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
@@ -61,6 +67,8 @@ internal static class EvaluateCommand
             if (request.TrainFile is null && request.Folds < 2)
                 throw new VisageException($"--folds: needs at least 2, not {request.Folds}");
             var reportFolder = result.GetValue(report);
+            if (result.GetValue(liveness) is { } livenessId)
+                return await EvaluateLivenessAsync(run, request, ModelCatalog.GetLiveness(livenessId), ct);
             if (result.GetValue(fuse) is { } fused)
                 return await EvaluateFusionAsync(run, request, fused, result.GetValue(step), reportFolder, ct);
 
@@ -79,6 +87,33 @@ internal static class EvaluateCommand
             return CliRun.Success;
         }));
         return command;
+    }
+
+    private static async Task<int> EvaluateLivenessAsync(CliRun run, EvaluationRequest request, LivenessModel model,
+        CancellationToken ct)
+    {
+        var images = new[] { request.PairsFile, request.TrainFile }.OfType<string>()
+            .SelectMany(file => LfwPairs.Read(file, request.ImagesFolder))
+            .SelectMany(p => new[] { p.First, p.Second })
+            .Distinct(StringComparer.Ordinal).ToList();
+        using var pipeline = await run.LoadPipelineAsync(ct);
+        using var scorer = await LivenessScorers.LoadAsync(model, new ModelStore(run.Home), ct: ct);
+        var evaluation = new LivenessEvaluation(pipeline.Detector, scorer, CommonOptions.Limits(run.Result));
+        var outcome = await run.WithProgressAsync("scoring faces",
+            progress => Task.Run(() => evaluation.Run(images, progress, ct), ct));
+        if (run.Json)
+        {
+            run.WriteJson(outcome);
+            return CliRun.Success;
+        }
+        var table = new Table().AddColumns("measure", "value");
+        table.AddRow("liveness model", Markup.Escape(outcome.Model));
+        table.AddRow("photos", $"{outcome.Images} ({outcome.FacesScored} faces scored, {outcome.ImagesWithoutFace} without a face)");
+        table.AddRow("real faces rejected", $"{outcome.Rejected} ({outcome.RejectionRate:P2}) under {outcome.Threshold:0.##}");
+        table.AddRow("scores", $"1st percentile {outcome.Scores.P1:0.000}, 5th {outcome.Scores.P5:0.000}, " +
+                               $"10th {outcome.Scores.P10:0.000}, median {outcome.Scores.Median:0.000}");
+        run.Out.Write(table);
+        return CliRun.Success;
     }
 
     private static async Task<int> EvaluateFusionAsync(CliRun run, EvaluationRequest request, string packList,

@@ -169,6 +169,43 @@ public static class ModelCatalog
     public static IReadOnlyList<ModelPack> All { get; } =
         [Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack];
 
+    /// <summary>
+    /// Liveness networks: each scores a detected face from 0 (a photo, screen or mask) to 1 (a live person).
+    /// Only their rejection of real faces could be measured here (no spoof data is available).
+    /// </summary>
+    public static IReadOnlyList<LivenessModel> LivenessModels { get; } =
+    [
+        // faceplugin's lib/fr_liveness.js: the box grown 2.7 times (less where the image ends), 128x128 RGB
+        // 0..255, softmax over three classes of which the first is live.
+        new LivenessModel("faceplugin-liveness",
+            "faceplugin's liveness network (real and two spoof classes), 128x128 on the box grown 2.7 times",
+            FacepluginLicence, [new ModelFile(FacepluginPackage, "package/model/fr_liveness.onnx")],
+            InputSize: 128, CropScale: 2.7f, SquareCrop: false, ColorOrder: ColorOrder.Rgb, Mean: 0f, Scale: 1f,
+            Output: LivenessOutput.Softmax, LiveIndex: 0, Threshold: 0.5f),
+        // Human's antispoof.json (converted from the Kaggle notebook anku420/fake-face-detection, as its
+        // model.json says): 128x128 RGB 0..1 of the face crop, one sigmoid "real" score.
+        new LivenessModel("human-antispoof",
+            "Human's anti-spoofing classifier (computer-generated or printed faces), 128x128",
+            "@vladmandic/human: MIT; weights: from a Kaggle notebook (anku420/fake-face-detection), no licence stated",
+            GraphModelFiles(HumanPackage, "antispoof"),
+            InputSize: 128, CropScale: 1.5f, SquareCrop: true, ColorOrder: ColorOrder.Rgb, Mean: 0f, Scale: 255f,
+            Output: LivenessOutput.Probability, LiveIndex: 0, Threshold: 0.5f),
+        // Human's liveness.json (leokwu/livenessnet, a Keras net after pyimagesearch's tutorial): 32x32 of
+        // the face, BGR 0..1 as its liveness_demo.py feeds it; softmax in the graph over its label
+        // encoder's sorted classes (fake, real), so the second is live.
+        new LivenessModel("human-liveness",
+            "Human's liveness classifier (replayed or printed faces), 32x32",
+            "@vladmandic/human: MIT; weights: leokwu/livenessnet, no licence file",
+            GraphModelFiles(HumanPackage, "liveness"),
+            InputSize: 32, CropScale: 1.5f, SquareCrop: true, ColorOrder: ColorOrder.Bgr, Mean: 0f, Scale: 255f,
+            Output: LivenessOutput.Probability, LiveIndex: 1, Threshold: 0.5f),
+    ];
+
+    public static LivenessModel GetLiveness(string id) =>
+        LivenessModels.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase))
+        ?? throw new VisageException(
+            $"unknown liveness model '{id}': known ones are {string.Join(", ", LivenessModels.Select(m => m.Id))}");
+
     public static ModelPack Get(string id) =>
         All.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase))
         ?? throw new VisageException(
