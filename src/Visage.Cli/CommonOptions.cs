@@ -41,7 +41,8 @@ internal static class CommonOptions
 
     public static readonly Option<string> Detector = new("--detector")
     {
-        Description = "Face detector: 'pack' (the model pack's own, UltraFace) or 'haar' (the seed's Haar cascade)",
+        Description = "Face detector: 'pack' (the model pack's own, UltraFace), 'haar' (the seed's Haar cascade) " +
+                      "or 'blazeface' (MediaPipe BlazeFace, full range: smaller faces)",
         DefaultValueFactory = _ => "pack",
         Recursive = true,
     };
@@ -56,7 +57,8 @@ internal static class CommonOptions
         {
             "pack" or "ultraface" or null => DetectorKind.Pack,
             "haar" => DetectorKind.Haar,
-            var other => throw new VisageException($"--detector: unknown detector '{other}' (use 'pack' or 'haar')"),
+            "blazeface" => DetectorKind.BlazeFace,
+            var other => throw new VisageException($"--detector: unknown detector '{other}' (use 'pack', 'haar' or 'blazeface')"),
         });
 
     public static ImageLimits Limits(ParseResult result)

