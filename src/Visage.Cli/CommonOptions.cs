@@ -1,25 +1,22 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Visage.Detection;
 using Visage.Imaging;
-using Visage.Models;
-using Visage.Recognition;
 
 namespace Visage.Cli;
 
-/// <summary>Options several commands share.</summary>
+/// <summary>Options several commands share, and the parsing of numbers that says which option was wrong.</summary>
 internal static class CommonOptions
 {
     public static readonly Option<bool> Json = new("--json")
     {
-        Description = "Write machine-readable JSON to standard output",
+        Description = "Write machine-readable JSON to standard output (see README, 'The JSON contract')",
     };
 
-    public static readonly Option<double> MaxMegapixels = new("--max-megapixels")
-    {
-        Description = "Refuse images larger than this many megapixels",
-        DefaultValueFactory = _ => ImageLimits.Default.MaxPixels / 1e6,
-        Recursive = true,
-    };
+    public static readonly Option<double> MaxMegapixels = NumberOption<double>("--max-megapixels",
+        "Refuse images larger than this many megapixels, before decoding them", ImageLimits.Default.MaxPixels / 1e6,
+        recursive: true);
 
     public static readonly Option<string> Db = new("--db")
     {
@@ -27,15 +24,19 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "visage.db",
     };
 
-    public static readonly Option<float?> Threshold = new("--threshold")
+    public static readonly Option<float?> ThresholdOption = NullableNumberOption<float>("--threshold",
+        "Largest distance that still counts as the same person (default: the gallery's calibrated one, else the model's)");
+
+    public static readonly Option<string?> Known = new("--known")
     {
-        Description = "Largest distance that still counts as the same person (default: the model pack's)",
+        HelpName = "FOLDER",
+        Description = "Folder of known people (FOLDER/NAME.jpg or FOLDER/NAME/*.jpg); enrolled once into the cache and kept in step with the folder",
     };
 
     public static readonly Option<string> Model = new("--model", "--pack")
     {
-        Description = "Embedding model: a pack id (see 'visage models list') or seed:PATH for the seed article's FaceNet weights folder",
-        DefaultValueFactory = _ => ModelCatalog.Default.Id,
+        Description = "Model pack (see 'visage models list') or seed:PATH for the seed article's FaceNet weights folder",
+        DefaultValueFactory = _ => ModelPacks.DefaultId,
         Recursive = true,
     };
 
@@ -49,31 +50,74 @@ internal static class CommonOptions
 
     public static IEnumerable<Option> Global => [Model, Detector, MaxMegapixels];
 
-    public static ModelChoice ModelChoice(ParseResult result) =>
-        Recognition.ModelChoice.Parse(result.GetValue(Model) ?? ModelCatalog.Default.Id);
+    public static readonly Option<bool> Liveness = new("--liveness")
+    {
+        Description = $"Check each face for liveness ({Visage.RecognizerOptions.DefaultLivenessModel}): a face that fails " +
+                      "(a photo or a screen held up) is never identified nor greeted",
+    };
 
-    public static PipelineOptions PipelineOptions(ParseResult result) =>
-        new(Detector: result.GetValue(Detector)?.ToLowerInvariant() switch
+    public static readonly Option<float?> LivenessThreshold = NullableNumberOption<float>("--liveness-threshold",
+        "Liveness score a face needs to pass (0..1, with --liveness; default the model's, 0.5)");
+
+    /// <summary>The liveness model the command's --liveness asks for (null: none); a threshold alone is an error.</summary>
+    public static string? LivenessModel(ParseResult result)
+    {
+        var wanted = result.GetResult(Liveness) is not null && result.GetValue(Liveness);
+        if (!wanted && result.GetResult(LivenessThreshold) is { Implicit: false })
+            throw new UsageException("--liveness-threshold: needs --liveness");
+        return wanted ? Visage.RecognizerOptions.DefaultLivenessModel : null;
+    }
+
+    public static RecognizerOptions RecognizerOptions(ParseResult result, VisageHome home) => new()
+    {
+        Model = result.GetValue(Model) ?? ModelPacks.DefaultId,
+        Detector = result.GetValue(Detector)?.ToLowerInvariant() switch
         {
             "pack" or "ultraface" or null => DetectorKind.Pack,
             "haar" => DetectorKind.Haar,
             "blazeface" => DetectorKind.BlazeFace,
-            var other => throw new VisageException($"--detector: unknown detector '{other}' (use 'pack', 'haar' or 'blazeface')"),
-        });
+            var other => throw new UsageException($"--detector: unknown detector '{other}' (use 'pack', 'haar' or 'blazeface')"),
+        },
+        Limits = Limits(result),
+        Home = home,
+        Liveness = LivenessModel(result),
+        LivenessThreshold = result.GetResult(LivenessThreshold) is null ? null : result.GetValue(LivenessThreshold),
+    };
 
-    public static ImageLimits Limits(ParseResult result)
+    public static ImageLimits Limits(ParseResult result) => ImageLimits.FromMegapixels(result.GetValue(MaxMegapixels));
+
+    public static float? Threshold(ParseResult result) => result.GetValue(ThresholdOption);
+
+    /// <summary>Refuses --known with an explicit --db: a command reads one gallery.</summary>
+    public static void OneGallery(CommandResult result)
     {
-        var megapixels = result.GetValue(MaxMegapixels);
-        if (!(megapixels > 0))
-            throw new VisageException($"--max-megapixels: must be a positive number, not {megapixels}");
-        return new ImageLimits((long)(megapixels * 1e6));
+        if (result.GetResult(Known) is not null && result.GetResult(Db) is { Implicit: false })
+            result.AddError("--known and --db cannot be used together: pick one gallery");
     }
 
-    public static float ThresholdOrDefault(ParseResult result, float packDefault)
+    /// <summary>A number option whose parse error names the option and the text, not a .NET type.</summary>
+    public static Option<T> NumberOption<T>(string name, string description, T defaultValue, bool recursive = false)
+        where T : struct, IParsable<T> => new(name)
     {
-        var given = result.GetValue(Threshold);
-        if (given is { } t && !(t > 0 && float.IsFinite(t)))
-            throw new VisageException($"--threshold: must be a positive distance, not {t}");
-        return given ?? packDefault;
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        Recursive = recursive,
+        CustomParser = argument => Parse<T>(argument, name) ?? defaultValue,
+    };
+
+    public static Option<T?> NullableNumberOption<T>(string name, string description)
+        where T : struct, IParsable<T> => new(name)
+    {
+        Description = description,
+        CustomParser = argument => Parse<T>(argument, name),
+    };
+
+    private static T? Parse<T>(ArgumentResult argument, string name) where T : struct, IParsable<T>
+    {
+        if (argument.Tokens.Count == 0) return null;
+        var text = argument.Tokens[^1].Value;
+        if (T.TryParse(text, CultureInfo.InvariantCulture, out var value)) return value;
+        argument.AddError($"{name}: '{text}' is not {(typeof(T) == typeof(int) ? "a whole number" : "a number")}");
+        return null;
     }
 }

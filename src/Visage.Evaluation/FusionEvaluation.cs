@@ -8,7 +8,7 @@ namespace Visage.Evaluation;
 /// training pairs alone (<see cref="FusionSearch"/>), and the fused distances are evaluated as
 /// <c>visage evaluate</c> evaluates a pack: threshold from the training pairs, accuracy on the test pairs.
 /// </summary>
-public sealed class FusionEvaluation(IReadOnlyList<(string ModelId, SubjectEncoder Encoder)> parts)
+public sealed class FusionEvaluation(IReadOnlyList<FaceRecognizer> parts)
 {
     public FusionReport Run(EvaluationRequest request, double step = FusionSearch.DefaultStep,
         IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
@@ -22,14 +22,14 @@ public sealed class FusionEvaluation(IReadOnlyList<(string ModelId, SubjectEncod
 
         var images = testPairs.Concat(trainPairs).SelectMany(p => new[] { p.First, p.Second })
             .Distinct(StringComparer.Ordinal).ToList();
-        var encodings = parts.Select(_ => new Dictionary<string, SubjectEncoding>(StringComparer.Ordinal)).ToList();
-        var done = 0;
+        var encodings = new List<Dictionary<string, SubjectEncoding>>();
         for (var k = 0; k < parts.Count; k++)
-        for (var i = 0; i < images.Count; i++)
         {
-            ct.ThrowIfCancellationRequested();
-            encodings[k][images[i]] = parts[k].Encoder.Encode(images[i]);
-            progress?.Report((++done, parts.Count * images.Count));
+            var offset = k * images.Count;
+            var encoded = parts[k].EncodeSubjects(images,
+                progress is null ? null : new Offset(progress, offset, parts.Count * images.Count), ct);
+            encodings.Add(images.Select((path, i) => (path, encoded[i]))
+                .ToDictionary(x => x.path, x => x.Item2, StringComparer.Ordinal));
         }
 
         IReadOnlyList<IReadOnlyList<float>> Squared(IReadOnlyList<ImagePair> pairs) => encodings
@@ -47,6 +47,12 @@ public sealed class FusionEvaluation(IReadOnlyList<(string ModelId, SubjectEncod
             FusionSearch.Fuse(Squared(testPairs), testPairs.Select(p => p.SamePerson).ToList(), asDouble),
             FusionSearch.Fuse(Squared(trainPairs), trainSame, asDouble), images.Count, fallbacks);
         return new FusionReport(parts.Select(p => p.ModelId).ToList(), weights, report);
+    }
+
+    /// <summary>One part's progress as part of the whole run.</summary>
+    private sealed class Offset(IProgress<(int Done, int Total)> progress, int offset, int total) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => progress.Report((offset + value.Done, total));
     }
 
     private static float SquaredDistance(float[] a, float[] b)

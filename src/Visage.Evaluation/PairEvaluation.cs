@@ -5,9 +5,10 @@ namespace Visage.Evaluation;
 /// <summary>
 /// Measures a pipeline on labelled pairs, as the LFW protocol does: with a training file, the threshold is
 /// the best-accuracy one on its pairs and accuracy is measured on the test pairs; otherwise a k-fold
-/// cross-validation over the test pairs. Each distinct image is encoded once.
+/// cross-validation over the test pairs. Each distinct image is encoded once, on every core (see
+/// <see cref="FaceRecognizer.EncodeSubjects"/>).
 /// </summary>
-public sealed class PairEvaluation(SubjectEncoder encoder, string modelId)
+public sealed class PairEvaluation(FaceRecognizer recognizer)
 {
     public static readonly double[] ReportedFalseAcceptRates = [1e-3, 1e-2];
 
@@ -22,19 +23,15 @@ public sealed class PairEvaluation(SubjectEncoder encoder, string modelId)
 
         var images = testPairs.Concat(trainPairs).SelectMany(p => new[] { p.First, p.Second })
             .Distinct(StringComparer.Ordinal).ToList();
-        var encodings = new Dictionary<string, SubjectEncoding>(StringComparer.Ordinal);
-        for (var i = 0; i < images.Count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            encodings[images[i]] = encoder.Encode(images[i]);
-            progress?.Report((i + 1, images.Count));
-        }
+        var encoded = recognizer.EncodeSubjects(images, progress, ct);
+        var encodings = images.Select((path, i) => (path, encoded[i]))
+            .ToDictionary(x => x.path, x => x.Item2, StringComparer.Ordinal);
 
         LabelledDistance Distance(ImagePair p) =>
             new(FaceDistance.Euclidean(encodings[p.First].Embedding, encodings[p.Second].Embedding), p.SamePerson);
         var fallbacks = encodings.Values.Where(e => e.Source == SubjectSource.CentralBox)
             .Select(e => e.Path).Order(StringComparer.Ordinal).ToList();
-        return Summarise(modelId, request, testPairs.Select(Distance).ToList(),
+        return Summarise(recognizer.ModelId, request, testPairs.Select(Distance).ToList(),
             request.TrainFile is null ? null : trainPairs.Select(Distance).ToList(), images.Count, fallbacks);
     }
 

@@ -1,14 +1,18 @@
+using Visage.Storage;
+
 namespace Visage;
 
 /// <summary>
-/// The folder where Visage keeps what it fetches and derives: model packs, cached galleries.
-/// <c>$VISAGE_HOME</c> when set, otherwise <c>~/.cache/visage</c>.
+/// The folder where Visage keeps what it fetches and derives: model packs, galleries of known-people folders,
+/// cached encodings. <c>$VISAGE_HOME</c> when set, otherwise <c>$XDG_CACHE_HOME/visage</c> or
+/// <c>~/.cache/visage</c>. Folders that hold faces are created owner-only.
 /// </summary>
 public sealed record VisageHome(string Root)
 {
     public string ModelsFolder => Path.Combine(Root, "models");
     public string DownloadsFolder => Path.Combine(Root, "downloads");
     public string GalleriesFolder => Path.Combine(Root, "galleries");
+    public string EncodingCachePath => Path.Combine(Root, "encodings.db");
 
     public static VisageHome FromEnvironment()
     {
@@ -20,5 +24,32 @@ public sealed record VisageHome(string Root)
             ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return new VisageHome(Path.Combine(cache, "visage"));
+    }
+
+    /// <summary>
+    /// Erases everything derived from people's photos: the galleries of known-people folders and the cached
+    /// encodings (models stay). Returns the files removed.
+    /// </summary>
+    public IReadOnlyList<string> ClearFaceCaches()
+    {
+        var removed = new List<string>();
+        if (Directory.Exists(GalleriesFolder))
+        {
+            removed.AddRange(Directory.EnumerateFiles(GalleriesFolder));
+            Directory.Delete(GalleriesFolder, recursive: true);
+        }
+        foreach (var file in new[] { EncodingCachePath, EncodingCachePath + "-journal", EncodingCachePath + "-wal", EncodingCachePath + "-shm" })
+        {
+            if (!File.Exists(file)) continue;
+            File.Delete(file);
+            removed.Add(file);
+        }
+        return removed;
+    }
+
+    internal void CreateGalleriesFolder()
+    {
+        PrivateFiles.CreateFolder(Root);
+        PrivateFiles.CreateFolder(GalleriesFolder);
     }
 }

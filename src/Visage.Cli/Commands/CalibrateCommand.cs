@@ -1,9 +1,8 @@
 using System.CommandLine;
-using System.Globalization;
 using Spectre.Console;
-using Visage.Recognition;
 using Visage.Evaluation;
-using Visage.Storage;
+using Visage.Json;
+using Visage.Recognition;
 
 namespace Visage.Cli.Commands;
 
@@ -13,15 +12,14 @@ internal static class CalibrateCommand
     {
         var known = new Option<string?>("--known")
         {
+            HelpName = "FOLDER",
             Description = "Folder of labelled photos, FOLDER/NAME/*.jpg, several per person",
         };
         var pairs = new Option<string?>("--pairs") { Description = "Labelled pairs (LFW format) instead of a folder" };
         var images = new Option<string?>("--images") { Description = "Folder of the pairs' images" };
-        var far = new Option<double>("--far")
-        {
-            Description = "False-accept rate to aim for: the share of strangers you accept being taken for someone",
-            DefaultValueFactory = _ => 1e-3,
-        };
+        var enrolled = new Option<bool>("--enrolled") { Description = "Calibrate on the people enrolled in the gallery" };
+        var far = CommonOptions.NumberOption("--far",
+            "False-accept rate to aim for: the share of strangers you accept being taken for someone", 1e-3);
         var plot = new Option<string>("--plot")
         {
             Description = "Where to write the PNG of the two distance distributions",
@@ -30,100 +28,80 @@ internal static class CalibrateCommand
         var command = new Command("calibrate",
             "Choose the threshold for a target false-accept rate from labelled photos and store it in the gallery")
         {
-            known, pairs, images, far, plot, CommonOptions.Db, CommonOptions.Json,
+            known, pairs, images, enrolled, far, plot, CommonOptions.Db, CommonOptions.Json,
         };
         command.Validators.Add(result =>
         {
-            var hasKnown = result.GetResult(known) is not null;
-            var hasPairs = result.GetResult(pairs) is not null;
-            if (hasKnown == hasPairs)
-                result.AddError("give either --known FOLDER or --pairs FILE --images DIR");
-            else if (hasPairs && result.GetResult(images) is null)
+            var given = new[] { result.GetResult(known) is not null, result.GetResult(pairs) is not null,
+                result.GetResult(enrolled) is not null }.Count(x => x);
+            if (given != 1)
+                result.AddError("give one of --known FOLDER, --pairs FILE --images DIR, or --enrolled");
+            else if (result.GetResult(pairs) is not null && result.GetResult(images) is null)
                 result.AddError("--pairs needs --images DIR");
         });
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
             var result = run.Result;
             var target = result.GetValue(far);
-            if (!(target > 0 && target < 1))
-                throw new VisageException($"--far: a false-accept rate between 0 and 1 is needed, not {target}");
             var db = result.GetValue(CommonOptions.Db)!;
             var plotPath = result.GetValue(plot)!;
+            CalibrationPhotos photos = result.GetValue(known) is { } folder ? new CalibrationPhotos.Folder(folder)
+                : result.GetValue(pairs) is { } pairsFile ? new CalibrationPhotos.Pairs(LfwPairs.Read(pairsFile, result.GetValue(images)!))
+                : new CalibrationPhotos.Enrolled();
+            if (photos is CalibrationPhotos.Folder { Path: var f } && !Directory.Exists(f))
+                throw new VisageException($"{f}: no such folder of labelled photos");
 
-            using var pipeline = await run.LoadPipelineAsync(ct);
-            // A gallery of another model is refused before the photos are encoded, not after.
-            if (File.Exists(db))
-                using (await SqliteGallery.OpenAsync(db, pipeline.ModelId, pipeline.Dimensions, GalleryOpenMode.MustExist, ct)) { }
-            using var cache = EmbeddingCache.Open(Path.Combine(run.Home.Root, "encodings.db"));
-            var encoder = new SubjectEncoder(pipeline, cache, CommonOptions.Limits(result));
-            var distances = result.GetValue(known) is { } folder
-                ? await run.WithProgressAsync("encoding photos", p => Task.Run(() => FromFolder(encoder, folder, p, ct), ct))
-                : await run.WithProgressAsync("encoding photos",
-                    p => Task.Run(() => FromPairs(encoder, result.GetValue(pairs)!, result.GetValue(images)!, p, ct), ct));
+            var plotFolder = Path.GetDirectoryName(Path.GetFullPath(plotPath))!;
+            if (!Directory.Exists(plotFolder) || Directory.Exists(plotPath))
+                throw new UsageException($"--plot {plotPath}: cannot write a PNG there");
 
-            var calibration = Calibration.Calibrate(distances, target);
-            DistancePlots.WriteDistributions(plotPath, calibration.Distances, calibration.Chosen.Threshold,
-                $"{pipeline.ModelId}: calibrated for a false-accept rate of {target:G3}");
-
-            using var gallery = await SqliteGallery.OpenAsync(db, pipeline.ModelId, pipeline.Dimensions,
-                GalleryOpenMode.CreateIfMissing, ct);
-            var note = string.Create(CultureInfo.InvariantCulture,
-                $"calibrated {DateTimeOffset.UtcNow:yyyy-MM-dd} for FAR {target:G3} on {calibration.SamePairs} same / " +
-                $"{calibration.DifferentPairs} different pairs: TAR {calibration.Chosen.TrueAcceptRate:P2}, FAR {calibration.Chosen.FalseAcceptRate:P3}");
-            await gallery.SetThresholdAsync(new GalleryThreshold(calibration.Chosen.Threshold, note), ct);
-
-            if (run.Json)
+            using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
+            // An existing gallery is opened (and one of another pipeline refused) before any photo is encoded; a new
+            // one is created only once there is a threshold to store in it.
+            var stored = File.Exists(db) || photos is CalibrationPhotos.Enrolled;
+            var people = stored ? await People.OpenAsync(recognizer, db, ct: ct) : null;
+            try
             {
-                run.WriteJson(new
+                var calibration = await run.WithProgressAsync("encoding photos", progress => people is not null
+                    ? people.CalibrateAsync(photos, target, progress, ct)
+                    : recognizer.CalibrateAsync(photos, target, progress, ct));
+                if (people is null)
                 {
-                    Db = db, Model = pipeline.ModelId, calibration.TargetFalseAcceptRate,
-                    Threshold = calibration.Chosen.Threshold, calibration.Chosen.TrueAcceptRate,
-                    calibration.Chosen.FalseAcceptRate, BestAccuracyThreshold = calibration.BestAccuracy.Threshold,
-                    BestAccuracy = calibration.BestAccuracy.Accuracy, calibration.SamePairs, calibration.DifferentPairs,
-                    Plot = plotPath,
-                });
+                    people = await People.OpenAsync(recognizer, db, new PeopleOptions { CreateIfMissing = true }, ct: ct);
+                    await people.StoreCalibrationAsync(calibration, ct);
+                }
+                Report(run, db, plotPath, target, recognizer, people, calibration);
             }
-            else
+            finally
             {
-                run.Out.MarkupLineInterpolated(
-                    $"threshold [green]{calibration.Chosen.Threshold:0.####}[/] for a false-accept rate of {target:G3}: accepts {calibration.Chosen.TrueAcceptRate:P2} of same-person pairs, {calibration.Chosen.FalseAcceptRate:P3} of different-person pairs");
-                run.Out.MarkupLineInterpolated(
-                    $"best accuracy would be {calibration.BestAccuracy.Accuracy:P2} at {calibration.BestAccuracy.Threshold:0.####} ({calibration.SamePairs} same-person and {calibration.DifferentPairs} different-person pairs)");
-                run.Out.MarkupLineInterpolated($"stored in {db}; plot: {plotPath}");
+                people?.Dispose();
             }
-            return CliRun.Success;
+            return ExitCodes.Success;
         }));
         return command;
     }
 
-    private static IReadOnlyList<LabelledDistance> FromFolder(SubjectEncoder encoder, string folder,
-        IProgress<(int, int)> progress, CancellationToken ct)
+    private static void Report(CliRun run, string db, string plotPath, double target, FaceRecognizer recognizer,
+        People people, CalibrationResult calibration)
     {
-        if (!Directory.Exists(folder)) throw new VisageException($"{folder}: no such folder of labelled photos");
-        var sources = EnrollmentSources.Find([folder]);
-        var photos = new List<(string, float[])>();
-        for (var i = 0; i < sources.Count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            photos.Add((sources[i].Identity, encoder.Encode(sources[i].Path).Embedding));
-            progress.Report((i + 1, sources.Count));
-        }
-        return Calibration.AllPairs(photos);
-    }
+        DistancePlots.WriteDistributions(plotPath, calibration.Distances, calibration.Chosen.Threshold,
+            $"{recognizer.ModelId}: calibrated for a false-accept rate of {target:G3}");
+        foreach (var fallback in calibration.CentralBoxFallbacks)
+            run.Warn($"{fallback}: no face found; its central box was encoded instead");
 
-    private static IReadOnlyList<LabelledDistance> FromPairs(SubjectEncoder encoder, string pairsFile, string images,
-        IProgress<(int, int)> progress, CancellationToken ct)
-    {
-        var pairs = LfwPairs.Read(pairsFile, images);
-        var distances = new List<LabelledDistance>();
-        for (var i = 0; i < pairs.Count; i++)
+        if (run.Json)
         {
-            ct.ThrowIfCancellationRequested();
-            distances.Add(new LabelledDistance(
-                FaceDistance.Euclidean(encoder.Encode(pairs[i].First).Embedding, encoder.Encode(pairs[i].Second).Embedding),
-                pairs[i].SamePerson));
-            progress.Report((i + 1, pairs.Count));
+            run.WriteJson(CalibrationJson.From(db, recognizer.Fingerprint, people.Threshold, calibration, plotPath));
         }
-        return distances;
+        else
+        {
+            run.Out.MarkupLineInterpolated(
+                $"threshold [green]{calibration.Chosen.Threshold:0.####}[/] for a false-accept rate of {target:G3}: accepts {calibration.Chosen.TrueAcceptRate:P2} of same-person pairs, {calibration.Chosen.FalseAcceptRate:P3} of different-person pairs");
+            run.Out.MarkupLineInterpolated(
+                $"best accuracy would be {calibration.BestAccuracy.Accuracy:P2} at {calibration.BestAccuracy.Threshold:0.####} ({calibration.SamePairs} same-person and {calibration.DifferentPairs} different-person pairs)");
+            if (calibration.CentralBoxFallbacks.Count > 0)
+                run.Out.MarkupLineInterpolated($"no face found in {calibration.CentralBoxFallbacks.Count} photos: their central box was encoded instead");
+            run.Out.MarkupLineInterpolated($"stored in {CliRun.Safe(db)}; plot: {CliRun.Safe(plotPath)}");
+        }
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Visage.Imaging;
+using Visage.Json;
 
 namespace Visage.Cli.Commands;
 
@@ -19,17 +19,12 @@ internal static class EmbedCommand
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
             var path = run.Result.GetValue(photo)!;
-            var limits = CommonOptions.Limits(run.Result);
-            using var image = await ImageReader.ReadAsync(path, limits, ct);
-            var pipeline = await run.LoadPipelineAsync(ct);
-            using var _pipeline = pipeline;
-            var faces = run.Result.GetValue(wholeImage)
-                ? [pipeline.AnalyzeWholeImage(image.Pixels)]
-                : pipeline.Analyze(image.Pixels).OrderBy(f => f.Box.X).ToList();
+            using var recognizer = await run.LoadRecognizerAsync(ct);
+            using var image = await recognizer.ReadImageAsync(path, ct);
+            var faces = run.Result.GetValue(wholeImage) ? [recognizer.EncodeWholeImage(image)] : recognizer.Find(image);
             if (faces.Count == 0) run.Warn($"{path}: no face found");
-            run.WriteJson(new EmbedJson(path, pipeline.ModelId, pipeline.Dimensions,
-                faces.Select(f => new EmbeddedFaceJson(BoxJson.From(f.Box), f.Score, f.Embedding)).ToList()));
-            return CliRun.Success;
+            run.WriteJson(EmbedJson.From(path, recognizer.Fingerprint, recognizer.Dimensions, faces));
+            return ExitCodes.Success;
         }));
         return command;
     }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
+using Visage.Json;
 using Visage.Recognition;
-using Visage.Storage;
 
 namespace Visage.Cli.Commands;
 
@@ -23,72 +23,65 @@ internal static class EnrollCommand
         {
             Description = "Encode each photo whole, without detection (the seed's database of cropped faces)",
         };
+        var batch = CommonOptions.NumberOption("--batch-size",
+            "Photos per committed batch: an interrupted run keeps every batch before it, and the next run resumes", 100);
         var command = new Command("enroll", "Add the faces of known people to a gallery")
         {
-            paths, name, largest, wholeImage, CommonOptions.Db, CommonOptions.Json,
+            paths, name, largest, wholeImage, batch, CommonOptions.Db, CommonOptions.Json,
         };
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
             var result = run.Result;
-            var sources = EnrollmentSources.Find(result.GetValue(paths)!, result.GetValue(name));
+            var options = new EnrollOptions
+            {
+                Name = result.GetValue(name) is { } given ? PersonName.Normalize(given) : null,
+                Largest = result.GetValue(largest),
+                WholeImage = result.GetValue(wholeImage),
+                BatchSize = result.GetValue(batch),
+            };
+            var sources = EnrollmentSources.Find(result.GetValue(paths)!, options.Name, ct);
             if (sources.Count == 0)
                 throw new VisageException(
                     $"{string.Join(", ", result.GetValue(paths)!)}: no photos (.jpg, .jpeg, .png, .bmp, .webp) found");
-            var limits = CommonOptions.Limits(result);
             var db = result.GetValue(CommonOptions.Db)!;
 
-            var pipeline = await run.LoadPipelineAsync(ct);
-            using var _pipeline = pipeline;
-            using var gallery = await SqliteGallery.OpenAsync(db, pipeline.ModelId, pipeline.Dimensions,
-                GalleryOpenMode.CreateIfMissing, ct);
-            var enroller = new Enroller(pipeline, limits) { WholeImage = result.GetValue(wholeImage) };
+            using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
+            using var people = await People.OpenAsync(recognizer, db, new PeopleOptions { CreateIfMissing = true }, ct: ct);
             run.Info($"enrolling {sources.Count} photos into {db}");
-            var report = await EnrollWithProgressAsync(run, enroller, gallery, sources, result.GetValue(largest), ct);
-
-            foreach (var outcome in report.Outcomes.Where(o => o.Status is not EnrollmentStatus.Enrolled))
+            EnrollmentReport report;
+            try
             {
-                if (outcome.Status == EnrollmentStatus.AlreadyEnrolled)
-                    run.Info($"{outcome.Source.Path}: {outcome.Message}");
-                else
-                    run.Warn($"skipped {outcome.Message}");
+                report = await run.WithProgressAsync("enrolling", progress => people.EnrollAsync(sources, options,
+                    new Progress<EnrollmentProgress>(p => progress.Report((p.Done, p.Total))), ct));
             }
-
-            if (run.Json)
+            catch (EnrollmentCancelledException cancelled)
             {
-                run.WriteJson(new EnrollJson(db, pipeline.ModelId, report.Enrolled, report.AlreadyEnrolled,
-                    report.Skipped, report.Failed,
-                    report.Outcomes.Select(o => new EnrollOutcomeJson(o.Source.Path, o.Source.Identity,
-                        o.Status.ToString(), o.Message)).ToList()));
+                Print(run, db, recognizer, cancelled.Report);
+                run.Warn($"stopped after {cancelled.Report.Outcomes.Count} of {cancelled.Report.Total} photos: the " +
+                         $"{cancelled.Report.Enrolled} enrolled are kept in {db}; run the same command again to enroll the rest");
+                throw;
             }
-            else
-            {
-                var people = report.Outcomes.Where(o => o.Status == EnrollmentStatus.Enrolled)
-                    .Select(o => o.Source.Identity).Distinct().Count();
-                run.Out.MarkupLineInterpolated(
-                    $"[green]{report.Enrolled} enrolled[/] ({people} people), {report.AlreadyEnrolled} already enrolled, [yellow]{report.Skipped} skipped[/], [red]{report.Failed} failed[/] -> {db}");
-            }
-            return report.Enrolled + report.AlreadyEnrolled > 0 || sources.Count == 0 ? CliRun.Success : CliRun.Failure;
+            Print(run, db, recognizer, report);
+            return report.Enrolled + report.AlreadyEnrolled > 0 ? ExitCodes.Success : ExitCodes.Failure;
         }));
         return command;
     }
 
-    private static async Task<EnrollmentReport> EnrollWithProgressAsync(CliRun run, Enroller enroller,
-        IGallery gallery, IReadOnlyList<EnrollmentSource> sources, bool largest, CancellationToken ct)
+    private static void Print(CliRun run, string db, FaceRecognizer recognizer, EnrollmentReport report)
     {
-        if (!run.Err.Profile.Capabilities.Interactive)
-            return await enroller.EnrollAsync(gallery, sources, largest, null, ct);
-
-        EnrollmentReport? report = null;
-        await run.Err.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                new RemainingTimeColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask("enrolling", maxValue: sources.Count);
-                var progress = new Progress<EnrollmentProgress>(p => task.Value = p.Done);
-                report = await enroller.EnrollAsync(gallery, sources, largest, progress, ct);
-                task.Value = sources.Count;
-            });
-        return report!;
+        foreach (var outcome in report.Outcomes.Where(o => o.Status is not EnrollmentStatus.Enrolled))
+        {
+            if (outcome.Status == EnrollmentStatus.AlreadyEnrolled)
+                run.Info($"{outcome.Source.Path}: {outcome.Message}");
+            else
+                run.Warn($"skipped {CliErrors.Explain(outcome)}");
+        }
+        if (run.Json)
+        {
+            run.WriteJson(EnrollmentJson.From(db, recognizer.ModelId, report));
+            return;
+        }
+        run.Out.MarkupLineInterpolated(
+            $"[green]{report.Enrolled} enrolled[/] ({report.People} people), {report.AlreadyEnrolled} already enrolled, [yellow]{report.Skipped} skipped[/], [red]{report.Failed} failed[/] -> {CliRun.Safe(db)}");
     }
 }

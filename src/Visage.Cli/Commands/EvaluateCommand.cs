@@ -1,10 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
 using Visage.Evaluation;
-using Visage.Liveness;
-using Visage.Models;
-using Visage.Recognition;
-using Visage.Storage;
 
 namespace Visage.Cli.Commands;
 
@@ -26,11 +22,7 @@ internal static class EvaluateCommand
         {
             Description = "Pairs to choose the threshold on (e.g. pairsDevTrain.txt); without it, cross-validate",
         };
-        var folds = new Option<int>("--folds")
-        {
-            Description = "Folds of the cross-validation when there is no --train",
-            DefaultValueFactory = _ => 10,
-        };
+        var folds = CommonOptions.NumberOption("--folds", "Folds of the cross-validation when there is no --train", 10);
         var report = new Option<string?>("--report")
         {
             Description = "Folder for report.json, roc.png and distances.png",
@@ -48,7 +40,7 @@ internal static class EvaluateCommand
         var liveness = new Option<string?>("--liveness")
         {
             Description = "Instead of accuracy, score each image's face with this liveness model " +
-                          $"({string.Join(", ", ModelCatalog.LivenessModels.Select(m => m.Id))}) and count the real faces it rejects",
+                          $"({string.Join(", ", ModelPacks.LivenessModels.Select(m => m.Id))}) and count the real faces it rejects",
         };
         var command = new Command("evaluate", "Measure accuracy on labelled pairs with the LFW protocol")
         {
@@ -65,46 +57,42 @@ internal static class EvaluateCommand
                 if (file is not null && !File.Exists(file))
                     throw new VisageException($"{file}: no such pairs file");
             if (request.TrainFile is null && request.Folds < 2)
-                throw new VisageException($"--folds: needs at least 2, not {request.Folds}");
+                throw new UsageException($"--folds: needs at least 2, not {request.Folds}");
             var reportFolder = result.GetValue(report);
             if (result.GetValue(liveness) is { } livenessId)
-                return await EvaluateLivenessAsync(run, request, ModelCatalog.GetLiveness(livenessId), ct);
+                return await EvaluateLivenessAsync(run, request, livenessId, ct);
             if (result.GetValue(fuse) is { } fused)
                 return await EvaluateFusionAsync(run, request, fused, result.GetValue(step), reportFolder, ct);
 
-            using var pipeline = await run.LoadPipelineAsync(ct);
-            using var cache = EmbeddingCache.Open(Path.Combine(run.Home.Root, "encodings.db"));
-            var evaluation = new PairEvaluation(new SubjectEncoder(pipeline, cache, CommonOptions.Limits(result)),
-                pipeline.ModelId);
+            using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
+            var evaluation = new PairEvaluation(recognizer);
             var outcome = await run.WithProgressAsync("encoding images",
                 progress => Task.Run(() => evaluation.Run(request, progress, ct), ct));
 
             if (reportFolder is not null) WriteReport(reportFolder, outcome);
             if (run.Json)
-                run.WriteJson(outcome with { Distances = [], Roc = [] });
+                run.WriteJson(EvaluationJson.From(outcome, recognizer.Fingerprint.Id));
             else
                 Print(run, outcome, reportFolder);
-            return CliRun.Success;
+            return ExitCodes.Success;
         }));
         return command;
     }
 
-    private static async Task<int> EvaluateLivenessAsync(CliRun run, EvaluationRequest request, LivenessModel model,
+    private static async Task<int> EvaluateLivenessAsync(CliRun run, EvaluationRequest request, string model,
         CancellationToken ct)
     {
         var images = new[] { request.PairsFile, request.TrainFile }.OfType<string>()
             .SelectMany(file => LfwPairs.Read(file, request.ImagesFolder))
             .SelectMany(p => new[] { p.First, p.Second })
             .Distinct(StringComparer.Ordinal).ToList();
-        using var pipeline = await run.LoadPipelineAsync(ct);
-        using var scorer = await LivenessScorers.LoadAsync(model, new ModelStore(run.Home), ct: ct);
-        var evaluation = new LivenessEvaluation(pipeline.Detector, scorer, CommonOptions.Limits(run.Result));
-        var outcome = await run.WithProgressAsync("scoring faces",
-            progress => Task.Run(() => evaluation.Run(images, progress, ct), ct));
+        using var recognizer = await run.LoadRecognizerAsync(ct, liveness: model);
+        var evaluation = new LivenessEvaluation(recognizer);
+        var outcome = await run.WithProgressAsync("scoring faces", progress => evaluation.RunAsync(images, progress, ct));
         if (run.Json)
         {
             run.WriteJson(outcome);
-            return CliRun.Success;
+            return ExitCodes.Success;
         }
         var table = new Table().AddColumns("measure", "value");
         table.AddRow("liveness model", Markup.Escape(outcome.Model));
@@ -113,34 +101,26 @@ internal static class EvaluateCommand
         table.AddRow("scores", $"1st percentile {outcome.Scores.P1:0.000}, 5th {outcome.Scores.P5:0.000}, " +
                                $"10th {outcome.Scores.P10:0.000}, median {outcome.Scores.Median:0.000}");
         run.Out.Write(table);
-        return CliRun.Success;
+        return ExitCodes.Success;
     }
 
     private static async Task<int> EvaluateFusionAsync(CliRun run, EvaluationRequest request, string packList,
         double step, string? reportFolder, CancellationToken ct)
     {
-        if (request.TrainFile is null) throw new VisageException("--fuse: the weights are searched on --train pairs; give them");
+        if (request.TrainFile is null) throw new UsageException("--fuse: the weights are searched on --train pairs; give them");
         var ids = packList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (ids.Length < 2) throw new VisageException($"--fuse: needs at least two packs, not '{packList}'");
-        if (!(step > 0 && step <= 0.5)) throw new VisageException($"--step: must be in (0, 0.5], not {step}");
-        var packs = ids.Select(ModelCatalog.Get).ToList();
-        if (packs.FirstOrDefault(p => p.Embedders.Count != 1) is { } multi)
-            throw new VisageException($"--fuse: '{multi.Id}' is itself a fusion; name single-encoder packs");
+        if (ids.Length < 2) throw new UsageException($"--fuse: needs at least two packs, not '{packList}'");
+        if (!(step > 0 && step <= 0.5)) throw new UsageException($"--step: must be in (0, 0.5], not {step}");
+        var packs = ids.Select(id => ModelPacks.Get(id, run.Home)).ToList();
+        if (packs.FirstOrDefault(p => p.Fused) is { } multi)
+            throw new UsageException($"--fuse: '{multi.Id}' is itself a fusion; name single-encoder packs");
 
-        var store = new ModelStore(run.Home);
-        var pipelines = new List<FacePipeline>();
+        var recognizers = new List<FaceRecognizer>();
         try
         {
             foreach (var pack in packs)
-            {
-                if (!store.IsInstalled(pack)) await run.FetchAsync(store, pack, ct);
-                pipelines.Add(await FacePipeline.LoadAsync(new ModelChoice.Pack(pack), store,
-                    CommonOptions.PipelineOptions(run.Result), ct: ct));
-            }
-            using var cache = EmbeddingCache.Open(Path.Combine(run.Home.Root, "encodings.db"));
-            var limits = CommonOptions.Limits(run.Result);
-            var evaluation = new FusionEvaluation(pipelines
-                .Select(p => (p.ModelId, new SubjectEncoder(p, cache, limits))).ToList());
+                recognizers.Add(await run.LoadRecognizerAsync(ct, bulk: true, model: pack.Id));
+            var evaluation = new FusionEvaluation(recognizers);
             var outcome = await run.WithProgressAsync("encoding images with each pack",
                 progress => Task.Run(() => evaluation.Run(request, step, progress, ct), ct));
 
@@ -148,17 +128,17 @@ internal static class EvaluateCommand
             if (run.Json)
             {
                 run.WriteJson(outcome with { Evaluation = outcome.Evaluation with { Distances = [], Roc = [] } });
-                return CliRun.Success;
+                return ExitCodes.Success;
             }
             Print(run, outcome.Evaluation, reportFolder);
             var weights = outcome.Parts.Select((id, k) =>
                 $"{id} {outcome.Weights.Weights[k]:0.0000} (share {outcome.Weights.Shares[k]:0.00} of standardised distances)");
             run.Out.WriteLine($"fusion weights: {string.Join("; ", weights)}");
-            return CliRun.Success;
+            return ExitCodes.Success;
         }
         finally
         {
-            foreach (var pipeline in pipelines) pipeline.Dispose();
+            foreach (var recognizer in recognizers) recognizer.Dispose();
         }
     }
 
@@ -167,7 +147,7 @@ internal static class EvaluateCommand
         try
         {
             Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, "report.json"), JsonOutput.Serialize(report));
+            File.WriteAllText(Path.Combine(folder, "report.json"), Json.VisageJson.Serialize(report));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Spectre.Console;
-using Visage.Models;
 
 namespace Visage.Cli.Commands;
 
@@ -14,33 +13,25 @@ internal static class ModelsCommand
         };
         list.SetAction(CliRun.Action((run, _) =>
         {
-            var store = new ModelStore(run.Home);
+            var packs = ModelPacks.List(run.Home);
             if (run.Json)
             {
-                run.WriteJson(ModelCatalog.All.Select(p => new
-                {
-                    p.Id, p.Description, IsDefault = p == ModelCatalog.Default, p.Licence,
-                    Packages = p.Packages.Select(k => new { k.Name, k.Version, Sha512 = k.Sha512Base64 }),
-                    Files = p.Files.Select(f => new { Package = f.Package.Spec, f.PathInPackage, Path = store.FilePath(f) }),
-                    Embedders = p.Embedders.Select(e => new { e.Kind, e.Dimensions, e.Network, e.FlipAverage, e.Weight }),
-                    p.Dimensions, p.DefaultThreshold, p.ThresholdProvenance,
-                    Installed = store.IsInstalled(p),
-                }).ToList());
-                return Task.FromResult(CliRun.Success);
+                run.WriteJson(new { Default = ModelPacks.DefaultId, Models = packs });
+                return Task.FromResult(ExitCodes.Success);
             }
             var table = new Table().AddColumns("pack", "packages", "licence", "encoding", "threshold", "installed");
-            foreach (var p in ModelCatalog.All)
+            foreach (var p in packs)
             {
                 table.AddRow(
-                    Markup.Escape(p.Id + (p == ModelCatalog.Default ? " (default)" : "")),
-                    Markup.Escape(string.Join("\n", p.Packages.Select(k => k.Spec))),
+                    Markup.Escape(p.Id + (p.IsDefault ? " (default)" : "")),
+                    Markup.Escape(string.Join("\n", p.Packages.Select(k => $"{k.Name}@{k.Version}"))),
                     Markup.Escape(p.Licence),
                     $"{p.Dimensions}-d",
-                    $"{p.DefaultThreshold:0.####}",
-                    store.IsInstalled(p) ? "yes" : "no");
+                    $"{p.Threshold:0.####}",
+                    p.Installed ? "yes" : "no");
             }
             run.Out.Write(table);
-            return Task.FromResult(CliRun.Success);
+            return Task.FromResult(ExitCodes.Success);
         }));
 
         var packId = new Argument<string?>("PACK")
@@ -48,20 +39,27 @@ internal static class ModelsCommand
             Description = "Pack to fetch (default: every pack)",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var fetch = new Command("fetch", "Download model packs into the Visage cache ($VISAGE_HOME)") { packId };
+        var fetch = new Command("fetch", "Download model packs into the Visage cache ($VISAGE_HOME)") { packId, CommonOptions.Json };
         fetch.SetAction(CliRun.Action(async (run, ct) =>
         {
             var id = run.Result.GetValue(packId);
-            var packs = id is null ? ModelCatalog.All : [ModelCatalog.Get(id)];
-            var store = new ModelStore(run.Home);
+            var packs = id is null ? ModelPacks.List(run.Home) : [ModelPacks.Get(id, run.Home)];
+            var fetched = new List<object>();
             foreach (var pack in packs)
             {
-                if (store.IsInstalled(pack))
-                    run.Out.MarkupLineInterpolated($"model pack {pack.Id} already installed in {store.Home.ModelsFolder}");
+                var was = pack.Installed;
+                if (was)
+                {
+                    if (!run.Json) run.Out.MarkupLineInterpolated($"model pack {pack.Id} already installed in {pack.Folder}");
+                }
                 else
-                    await run.FetchAsync(store, pack, ct);
+                {
+                    await run.FetchAsync(pack, ct);
+                }
+                fetched.Add(new { pack.Id, Installed = true, Fetched = !was, pack.Folder });
             }
-            return CliRun.Success;
+            if (run.Json) run.WriteJson(new { Models = fetched });
+            return ExitCodes.Success;
         }));
 
         return new Command("models", "Model packs: list and fetch") { list, fetch };

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Spectre.Console;
-using Visage.Recognition;
-using Visage.Speech;
 using Visage.Video;
 
 namespace Visage.Cli.Commands;
@@ -12,6 +10,12 @@ namespace Visage.Cli.Commands;
 /// </summary>
 internal static class WatchCommand
 {
+    /// <summary>
+    /// A stopped watch finishes the frame in hand, closes the output video so it stays playable, and prints its
+    /// summary; on a busy machine that can take more than the usual second.
+    /// </summary>
+    private static readonly TimeSpan WatchStopGrace = TimeSpan.FromSeconds(3);
+
     public static Command Create()
     {
         var camera = new Option<int?>("--camera")
@@ -27,25 +31,24 @@ internal static class WatchCommand
         var url = new Option<string?>("--url")
         {
             HelpName = "URL",
-            Description = "Watch a network stream (rtsp:// or http://)",
+            Description = "Watch a network stream: rtsp://, rtsps://, or http(s):// serving MJPEG or HLS " +
+                          "(read through ffmpeg; reopened whenever it drops)",
         };
-        var known = new Option<string?>("--known")
+        var rtspTransport = new Option<string>("--rtsp-transport")
         {
-            HelpName = "FOLDER",
-            Description = "Folder of known people (FOLDER/NAME.jpg or FOLDER/NAME/*.jpg); enrolled once and cached",
+            HelpName = "tcp|udp",
+            Description = "How an rtsp:// stream's pictures travel: tcp (on the RTSP connection) or udp",
+            DefaultValueFactory = _ => "tcp",
         };
-        var confirm = new Option<int>("--confirm-frames")
+        var stallTimeout = new Option<string>("--stall-timeout")
         {
-            HelpName = "K",
-            Description = "Greet a person once recognised in this many of the last --window-frames processed frames",
-            DefaultValueFactory = _ => 3,
+            HelpName = "DURATION",
+            Description = "Reopen a stream that gives no picture for this long",
+            DefaultValueFactory = _ => "10s",
         };
-        var window = new Option<int>("--window-frames")
-        {
-            HelpName = "M",
-            Description = "How many recent processed frames --confirm-frames counts in",
-            DefaultValueFactory = _ => 5,
-        };
+        var confirm = CommonOptions.NumberOption("--confirm-frames",
+            "Greet a person once recognised in this many of the last --window-frames processed frames", 3);
+        var window = CommonOptions.NumberOption("--window-frames", "How many recent processed frames --confirm-frames counts in", 5);
         var cooldown = new Option<string>("--cooldown")
         {
             HelpName = "DURATION",
@@ -85,7 +88,7 @@ internal static class WatchCommand
         {
             HelpName = "VOICE",
             Description = "Who speaks: auto (espeak-ng on Linux, say on macOS, the Windows synthesiser), espeak-ng, say, windows, or none",
-            DefaultValueFactory = _ => SpeechEngines.Auto,
+            DefaultValueFactory = _ => "auto",
         };
         var speakTo = new Option<string?>("--speak-to")
         {
@@ -106,134 +109,105 @@ internal static class WatchCommand
         var command = new Command("watch",
             "Watch a camera, video or stream and greet the people you know by name (the seed's welcome loop)")
         {
-            camera, video, url, known, CommonOptions.Db, CommonOptions.Threshold, confirm, window, cooldown, noWindow,
-            output, snapshot, events, eventsAll, onGreet, voice, speakTo, everyFrame, openTimeout, CommonOptions.Json,
+            camera, video, url, rtspTransport, stallTimeout, CommonOptions.Known, CommonOptions.Db, CommonOptions.ThresholdOption, confirm, window, cooldown,
+            noWindow, output, snapshot, events, eventsAll, onGreet, voice, speakTo, everyFrame, openTimeout,
+            CommonOptions.Liveness, CommonOptions.LivenessThreshold, CommonOptions.Json,
         };
+        command.Validators.Add(CommonOptions.OneGallery);
+        command.Validators.Add(result =>
+        {
+            if (new Option[] { camera, video, url }.Count(o => result.GetResult(o) is not null) != 1)
+                result.AddError("watch needs exactly one of --camera N, --video FILE or --url URL");
+            if (result.GetResult(eventsAll) is not null && result.GetResult(events) is null)
+                result.AddError("--events-all needs --events FILE to write to");
+            if (result.GetResult(rtspTransport) is { Implicit: false } && !IsRtsp(result.GetValue(url)))
+                result.AddError("--rtsp-transport is only for --url rtsp://... or rtsps://...");
+        });
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
             var result = run.Result;
-            if (new Option[] { camera, video, url }.Count(o => result.GetResult(o) is not null) != 1)
-                throw new VisageException("watch needs exactly one of --camera N, --video FILE or --url URL");
-            if (result.GetResult(known) is not null && result.GetResult(CommonOptions.Db) is { Implicit: false })
-                throw new VisageException("--known and --db cannot be used together: pick one gallery");
-            var source = result.GetValue(camera) is { } index ? new VideoSource.Camera(index)
+            VideoSource source = result.GetValue(camera) is { } index ? new VideoSource.Camera(index)
                 : result.GetValue(video) is { } file ? new VideoSource.File(file)
-                : (VideoSource)new VideoSource.Url(result.GetValue(url)!);
-            var confirmFrames = Positive(result.GetValue(confirm), "--confirm-frames");
-            var windowFrames = Positive(result.GetValue(window), "--window-frames");
-            if (confirmFrames > windowFrames)
-                throw new VisageException(
-                    $"--confirm-frames {confirmFrames}: cannot be more than --window-frames {windowFrames}");
-            var policy = new GreetingPolicy(confirmFrames, windowFrames,
-                DurationText.Parse(result.GetValue(cooldown)!, "--cooldown"));
-            var timeout = DurationText.Parse(result.GetValue(openTimeout)!, "--open-timeout");
-            if (timeout <= TimeSpan.Zero)
-                throw new VisageException($"--open-timeout: must be longer than zero, not {result.GetValue(openTimeout)}");
-            if (result.GetValue(eventsAll) && result.GetValue(events) is null)
-                throw new VisageException("--events-all needs --events FILE to write to");
-            var pacing = result.GetValue(everyFrame) ? FilePacing.EveryFrame : FilePacing.RealTime;
-            if (pacing == FilePacing.EveryFrame && source.IsLive)
-                throw new VisageException("--every-frame: only for --video (a live source cannot wait for recognition)");
-            if (result.GetValue(output) is { } outputPath) AnnotatedVideoWriter.CheckPath(outputPath);
-            var speaker = ChooseSpeaker(run, result.GetValue(voice)!, result.GetValue(speakTo),
-                result.GetResult(voice) is { Implicit: false });
-
-            using var input = await VideoInput.OpenAsync(source, timeout, ct: ct);
-            run.Info($"{source}: {input.FrameSize.Width}x{input.FrameSize.Height}" +
-                     (source.IsLive ? "" : $" at {input.Fps:0.##} fps"));
-
-            var limits = CommonOptions.Limits(result);
-            var pipeline = await run.LoadPipelineAsync(ct);
-            using var _pipeline = pipeline;
-            using var people = await KnownPeople.OpenAsync(run, pipeline, limits, result.GetValue(known),
-                result.GetValue(CommonOptions.Db)!, ct);
-            var threshold = people.Threshold;
-            var enrolled = people.Faces;
-            var recognizer = new PipelineFrameRecognizer(pipeline, people.Matcher(), threshold);
-
-            var sinks = new List<IWatchEventSink>();
-            try
+                : new VideoSource.Url(result.GetValue(url)!);
+            var settings = new WatchSettings
             {
-                if (!run.Json) sinks.Add(new GreetingPrinter(run.Out));
-                if (result.GetValue(events) is { } eventsPath) sinks.Add(new EventLogSink(eventsPath, run.Warn));
-                if (result.GetValue(onGreet) is { } hook) sinks.Add(new GreetHookSink(hook, run.Warn));
-                if (speaker is not null) sinks.Add(new GreetingVoice(speaker, run.Warn));
-
-                var options = new WatchOptions
+                Source = source,
+                OpenTimeout = DurationText.Parse(result.GetValue(openTimeout)!, "--open-timeout"),
+                StallTimeout = DurationText.Parse(result.GetValue(stallTimeout)!, "--stall-timeout"),
+                RtspTransport = result.GetValue(rtspTransport)!.ToLowerInvariant() switch
                 {
-                    Pacing = pacing,
-                    OutputPath = result.GetValue(output),
-                    SnapshotFolder = result.GetValue(snapshot),
-                    ShowWindow = !result.GetValue(noWindow) && PreviewWindow.DisplayAvailable(),
-                    ReportRecognitions = result.GetValue(eventsAll),
-                    WindowTitle = $"visage watch {source}",
-                };
-                run.Info($"watching {source} for {enrolled.Select(f => f.Identity).Distinct().Count()} known people " +
-                         $"(threshold {threshold:0.####}, greet after {policy.ConfirmFrames} of {policy.WindowFrames} frames, " +
-                         $"cooldown {DurationText.Format(policy.Cooldown)}){(source.IsLive ? "; Ctrl+C to stop" : "")}");
-                using var stop = new StopSignal(ct);
-                var summary = await new Watcher(input, recognizer, policy, options, sinks, run.Warn).RunAsync(stop.Token);
+                    "tcp" => RtspTransport.Tcp,
+                    "udp" => RtspTransport.Udp,
+                    var other => throw new UsageException($"--rtsp-transport: '{other}' is not tcp or udp"),
+                },
+                ConfirmFrames = result.GetValue(confirm),
+                WindowFrames = result.GetValue(window),
+                Cooldown = DurationText.Parse(result.GetValue(cooldown)!, "--cooldown"),
+                Pacing = result.GetValue(everyFrame) ? FilePacing.EveryFrame : FilePacing.RealTime,
+                OutputVideo = result.GetValue(output),
+                SnapshotFolder = result.GetValue(snapshot),
+                ShowWindow = !result.GetValue(noWindow),
+                WindowTitle = $"visage watch {source}",
+                EventLog = result.GetValue(events),
+                LogEveryFrame = result.GetValue(eventsAll),
+                GreetCommand = result.GetValue(onGreet),
+                Voice = result.GetValue(voice)!,
+                VoiceRequired = result.GetResult(voice) is { Implicit: false },
+                SpeechFile = result.GetValue(speakTo),
+                Liveness = CommonOptions.LivenessModel(result) is not null,
+            };
 
-                // Stopped by Ctrl+C, the user wants out: finish what is quick (log lines), drop slow speech and hooks.
-                using var drain = summary.Ending == WatchEnding.Interrupted
-                    ? new CancellationTokenSource(TimeSpan.FromSeconds(1))
-                    : CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-                foreach (var sink in sinks)
-                    await sink.CompleteAsync(drain.Token);
+            // The source is opened first: a wrong camera or file fails before any model loads.
+            await using var loop = await WelcomeLoop.OpenAsync(settings, run.Warn, ct);
+            run.Info($"{source}: {loop.FrameWidth}x{loop.FrameHeight}" + (source.IsLive ? "" : $" at {loop.Fps:0.##} fps"));
+            using var recognizer = await run.LoadRecognizerAsync(ct);
+            using var people = await run.OpenPeopleAsync(recognizer, result.GetValue(CommonOptions.Known),
+                result.GetValue(CommonOptions.Db)!, ct);
+            if (people.FaceCount == 0) throw new VisageException($"{people.Location}: nobody is enrolled yet");
 
-                Print(run, summary);
-                return CliRun.Success;
-            }
-            finally
-            {
-                foreach (var sink in sinks.OfType<IDisposable>()) sink.Dispose();
-            }
-        }));
+            run.Info($"watching {source} for {people.PeopleCount} known people " +
+                     $"(threshold {people.Threshold.Value:0.####}, {Words.Of(people.Threshold.Source)}; greet after {loop.Policy.ConfirmFrames} of {loop.Policy.WindowFrames} frames, " +
+                     $"cooldown {DurationText.Format(loop.Policy.Cooldown)}){(source.IsLive ? "; Ctrl+C to stop" : "")}");
+            var summary = await loop.RunAsync(people, new WatchPrinter(run), ct);
+            Print(run, summary);
+            // A broken video file: the summary says what it showed before it broke; the error why, and the exit fails.
+            if (summary is { Ending: WatchEnding.Failed, Error: { } error }) throw new VideoException(summary.Source, error);
+            return ExitCodes.Success;
+        }, WatchStopGrace));
         return command;
     }
 
-    private static int Positive(int value, string option) =>
-        value >= 1 ? value : throw new VisageException($"{option}: must be 1 or more, not {value}");
-
-    private static ISpeaker? ChooseSpeaker(CliRun run, string voice, string? speakTo, bool voiceGiven)
-    {
-        var engine = SpeechEngines.Named(voice);
-        if (speakTo is not null)
-        {
-            if (engine is null)
-                throw new VisageException($"--speak-to {speakTo}: needs a voice, not --voice {voice}");
-            if (!SpeechEngines.IsInstalled(engine))
-                throw new VisageException($"--speak-to {speakTo}: {engine.Program} not found ({engine.InstallHint})");
-            return new WaveFileSpeaker(engine, speakTo);
-        }
-        if (engine is null) return null;
-        if (SpeechEngines.IsInstalled(engine)) return new CommandSpeaker(engine);
-        if (voiceGiven)
-            throw new VisageException($"--voice {voice}: {engine.Program} not found ({engine.InstallHint})");
-        run.Warn($"{engine.Program} not found ({engine.InstallHint}): greetings will not be spoken");
-        return null;
-    }
+    private static bool IsRtsp(string? url) =>
+        url is not null && (url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
+                            || url.StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase));
 
     private static void Print(CliRun run, WatchSummary s)
     {
+        if (run.Json)
+        {
+            run.WriteJson(new
+            {
+                s.Source, s.Ending, s.FramesRead, s.FramesProcessed, s.FramesDropped, s.FacesSeen, s.Greetings,
+                Greeted = s.Greeted, MedianMilliseconds = Math.Round(s.MedianMilliseconds, 1), s.Disconnections,
+                s.Reconnections, s.Error,
+            });
+            return;
+        }
         var ending = s.Ending switch
         {
             WatchEnding.EndOfVideo => "end of video",
             WatchEnding.Stopped => "stopped in the window",
+            WatchEnding.Failed => "broken video",
             _ => "interrupted",
         };
-        if (run.Json)
-        {
-            run.WriteJson(new WatchJson(s.Source, ending, s.FramesRead, s.FramesProcessed, s.FramesDropped, s.FacesSeen,
-                s.Greetings, s.Greeted, Math.Round(s.MedianMilliseconds, 1)));
-            return;
-        }
-        run.Out.MarkupLineInterpolated($"{s.Source}: {ending}");
+        run.Out.MarkupLineInterpolated($"{CliRun.Safe(s.Source)}: {ending}");
+        if (s.Disconnections > 0)
+            run.Out.MarkupLineInterpolated($"  stream: down {s.Disconnections} times, reconnected {s.Reconnections}");
         run.Out.MarkupLineInterpolated(
             $"  frames: {s.FramesRead} read, {s.FramesProcessed} processed, {s.FramesDropped} dropped");
         run.Out.MarkupLineInterpolated($"  faces seen: {s.FacesSeen}");
         run.Out.MarkupLineInterpolated(
-            $"  greetings: {s.Greetings}{(s.Greeted.Count > 0 ? $" ({string.Join(", ", s.Greeted)})" : "")}");
+            $"  greetings: {s.Greetings}{(s.Greeted.Count > 0 ? $" ({CliRun.Safe(string.Join(", ", s.Greeted))})" : "")}");
         run.Out.MarkupLineInterpolated($"  median processing: {s.MedianMilliseconds:0.0} ms per frame");
     }
 }

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace Visage.Alignment;
 
 /// <summary>Where the five alignment points (eyes, nose tip, mouth corners) go in a square crop.</summary>
-public sealed record AlignmentTemplate(int Size, IReadOnlyList<Point2f> Points)
+internal sealed record AlignmentTemplate(int Size, IReadOnlyList<Point2f> Points)
 {
     /// <summary>The 112x112 five-point template of ArcFace-style embedders.</summary>
     public static AlignmentTemplate ArcFace112 { get; } = new(112,

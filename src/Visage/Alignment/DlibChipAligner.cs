@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using Visage.Imaging;
 using Visage.Landmarks;
 
 namespace Visage.Alignment;
@@ -10,7 +11,7 @@ namespace Visage.Alignment;
 /// 0 to size - 1, and a face more than twice the chip's scale is first halved (Gaussian pyramid) so the
 /// sampling does not alias.
 /// </summary>
-public static class DlibChipAligner
+internal static class DlibChipAligner
 {
     /// <summary>The map from chip pixels to image pixels for a face with these 68 landmarks.</summary>
     public static SimilarityTransform ChipToImage(IReadOnlyList<Point2f> landmarks, DlibChipTemplate template)
@@ -26,33 +27,29 @@ public static class DlibChipAligner
 
     public static Mat Extract(Mat bgrImage, FaceLandmarks landmarks, DlibChipTemplate template)
     {
-        var toImage = ChipToImage(landmarks.Points, template);
-        var source = bgrImage;
-        Mat? reduced = null;
-        try
-        {
-            // dlib compares the fitted similarity's scale (before the pixel-centre stretch) with 2.
-            var fittedScale = toImage.Scale * (template.Size - 1) / template.Size;
-            while (fittedScale > 2)
-            {
-                var half = new Mat();
-                Cv2.PyrDown(source, half);
-                reduced?.Dispose();
-                source = reduced = half;
-                fittedScale /= 2;
-                toImage = new SimilarityTransform(toImage.A / 2, toImage.B / 2, toImage.Tx / 2, toImage.Ty / 2);
-            }
+        using var pyramid = new ImagePyramid(bgrImage);
+        return Extract(pyramid, landmarks, template);
+    }
 
-            using var matrix = Mat.FromPixelData(2, 3, MatType.CV_64FC1, toImage.ToAffineRows());
-            var chip = new Mat();
-            Cv2.WarpAffine(source, chip, matrix, new Size(template.Size, template.Size),
-                InterpolationFlags.Linear | InterpolationFlags.WarpInverseMap, BorderTypes.Constant, Scalar.Black);
-            return chip;
-        }
-        finally
+    /// <summary>Cuts the chip from a pyramid of the image, so that faces of one photo share its halvings.</summary>
+    internal static Mat Extract(ImagePyramid pyramid, FaceLandmarks landmarks, DlibChipTemplate template)
+    {
+        var toImage = ChipToImage(landmarks.Points, template);
+        // dlib compares the fitted similarity's scale (before the pixel-centre stretch) with 2.
+        var fittedScale = toImage.Scale * (template.Size - 1) / template.Size;
+        var level = 0;
+        while (fittedScale > 2)
         {
-            reduced?.Dispose();
+            fittedScale /= 2;
+            level++;
+            toImage = new SimilarityTransform(toImage.A / 2, toImage.B / 2, toImage.Tx / 2, toImage.Ty / 2);
         }
+
+        using var matrix = Mat.FromPixelData(2, 3, MatType.CV_64FC1, toImage.ToAffineRows());
+        var chip = new Mat();
+        Cv2.WarpAffine(pyramid.Level(level), chip, matrix, new Size(template.Size, template.Size),
+            InterpolationFlags.Linear | InterpolationFlags.WarpInverseMap, BorderTypes.Constant, Scalar.Black);
+        return chip;
     }
 
     private static Point2f ToFloat(Point2d p) => new((float)p.X, (float)p.Y);

@@ -8,7 +8,7 @@ namespace Visage.Alignment;
 /// face shape. The mean shape spans the unit square; <see cref="Padding"/> widens the chip by that fraction
 /// of it on every side, so a mean-shape point m lands at (padding + m) / (1 + 2 padding) * size.
 /// </summary>
-public sealed record DlibChipTemplate(int Size, double Padding, IReadOnlyList<int> Landmarks)
+internal sealed record DlibChipTemplate(int Size, double Padding, IReadOnlyList<int> Landmarks)
 {
     /// <summary>
     /// The landmarks dlib fits: 17 to 67 but for the eyebrows (17-26) and the lower lip (55-59, 65-67),

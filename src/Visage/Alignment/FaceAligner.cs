@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace Visage.Alignment;
 
 /// <summary>Warps a face so its five points land, in the least-squares sense, on a template's.</summary>
-public static class FaceAligner
+internal static class FaceAligner
 {
     public static Mat Align(Mat bgrImage, IReadOnlyList<Point2f> fivePoints, AlignmentTemplate template)
     {

@@ -7,4 +7,4 @@ namespace Visage.Alignment;
 /// A detected face together with its landmarks: all an embedder needs to crop and align it. Landmarks are
 /// null when the embedder does not align (the seed's network takes the detector's box as it is).
 /// </summary>
-public sealed record LocatedFace(FaceBox Box, float Score, FaceLandmarks? Landmarks);
+internal sealed record LocatedFace(FaceBox Box, float Score, FaceLandmarks? Landmarks);

@@ -6,7 +6,7 @@ namespace Visage.Alignment;
 /// A rotation, uniform scale and translation of the plane: x' = A x - B y + Tx, y' = B x + A y + Ty,
 /// where A = s cos(theta) and B = s sin(theta).
 /// </summary>
-public readonly record struct SimilarityTransform(double A, double B, double Tx, double Ty)
+internal readonly record struct SimilarityTransform(double A, double B, double Tx, double Ty)
 {
     public double Scale => Math.Sqrt(A * A + B * B);
     public double RotationRadians => Math.Atan2(B, A);

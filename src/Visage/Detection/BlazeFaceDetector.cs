@@ -1,7 +1,5 @@
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
-using Visage.Models;
+using Visage.Execution;
 
 namespace Visage.Detection;
 
@@ -22,20 +20,26 @@ internal sealed class BlazeFaceDetector : IFaceDetector
         (8, 6, "Identity_1:0", "Identity_3:0"),
     ];
 
-    private readonly InferenceSession _session;
-    private readonly string _inputName;
+    /// <summary>Inputs lie in [-1, 1]; one image per run.</summary>
+    internal static TuningRequest Tuning { get; } = new(-1f, 1f);
+
+    private readonly PlannedNetwork _network;
     private readonly int _size;
     private readonly float _scoreThreshold;
     private readonly float _iouThreshold;
 
     public BlazeFaceDetector(string modelPath, float scoreThreshold = 0.75f, float iouThreshold = 0.3f,
-        float boxScale = 1f, float boxShift = 0f, SessionOptions? options = null)
+        float boxScale = 1f, float boxShift = 0f)
+        : this(PlannedNetwork.Load(OnnxModel.FromFile(modelPath)), scoreThreshold, iouThreshold, boxScale, boxShift)
     {
-        var model = OnnxModels.Read(modelPath);
-        _session = options is null ? new InferenceSession(model) : new InferenceSession(model, options);
-        var input = _session.InputMetadata.First();
-        _inputName = input.Key;
-        _size = input.Value.Dimensions[1];
+    }
+
+    internal BlazeFaceDetector(PlannedNetwork network, float scoreThreshold = 0.75f, float iouThreshold = 0.3f,
+        float boxScale = 1f, float boxShift = 0f)
+    {
+        _network = network;
+        // Channels last: height, width, 3.
+        _size = network.Model.ItemShape[0];
         _scoreThreshold = scoreThreshold;
         _iouThreshold = iouThreshold;
         BoxScale = boxScale;
@@ -68,15 +72,12 @@ internal sealed class BlazeFaceDetector : IFaceDetector
             input[3 * i + 2] = pixels[i].Item2;
         }
 
-        using var results = _session.Run(
-        [
-            NamedOnnxValue.CreateFromTensor(_inputName, new DenseTensor<float>(input, [1, _size, _size, 3])),
-        ]);
+        var results = _network.Run(input, 1);
         var candidates = new List<DetectedFace>();
         foreach (var (cells, anchors, scoresName, boxesName) in Layers)
         {
-            var scores = results.First(r => r.Name == scoresName).AsTensor<float>().ToArray();
-            var boxes = results.First(r => r.Name == boxesName).AsTensor<float>().ToArray();
+            var scores = results[_network.Model.OutputIndex(scoresName)];
+            var boxes = results[_network.Model.OutputIndex(boxesName)];
             for (var cell = 0; cell < cells * cells; cell++)
             for (var a = 0; a < anchors; a++)
             {
@@ -97,5 +98,7 @@ internal sealed class BlazeFaceDetector : IFaceDetector
         return NonMaximumSuppression.Apply(candidates, _iouThreshold);
     }
 
-    public void Dispose() => _session.Dispose();
+    internal PlannedNetwork Network => _network;
+
+    public void Dispose() => _network.Dispose();
 }

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace Visage.Detection;
 
 /// <summary>Finds faces in an 8-bit BGR image.</summary>
-public interface IFaceDetector : IDisposable
+internal interface IFaceDetector : IDisposable
 {
     IReadOnlyList<DetectedFace> Detect(Mat bgrImage);
 }

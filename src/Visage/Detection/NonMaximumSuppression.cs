@@ -1,7 +1,7 @@
 namespace Visage.Detection;
 
 /// <summary>Keeps the best-scoring face of every cluster of overlapping detections.</summary>
-public static class NonMaximumSuppression
+internal static class NonMaximumSuppression
 {
     public static IReadOnlyList<DetectedFace> Apply(IEnumerable<DetectedFace> candidates, float iouThreshold)
     {

@@ -1,10 +1,9 @@
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 using Visage.Alignment;
+using Visage.Execution;
+using Visage.Imaging;
 using Visage.Models.FaceApi;
 
 namespace Visage.Embedding;
@@ -15,27 +14,39 @@ namespace Visage.Embedding;
 /// encoding is the renormalised mean of the two (a different encoding space, hence a different model id).
 /// All faces of an image, mirrored ones included, go through the network in one run.
 /// </summary>
-public sealed class DlibChipEmbedder : IFaceEmbedder
+internal sealed class DlibChipEmbedder : IStagedEmbedder
 {
     public const string BaseModelId = "face-api-resnet34";
 
-    private readonly InferenceSession _session;
+    /// <summary>Inputs are RGB 0..255 (the graph normalises them); a few chips per photo.</summary>
+    internal static TuningRequest Tuning { get; } = new(0f, 255f, TypicalBatch: 4);
+
+    private readonly PlannedNetwork _network;
 
     /// <param name="modelFolder">Holds face-api's <c>face_recognition_model</c> manifest and weights.</param>
     /// <param name="flipAverage">Average each encoding with that of the mirrored chip.</param>
     /// <param name="template">The chip to cut; dlib's own by default.</param>
-    /// <param name="options">ONNX Runtime session options (threads).</param>
-    public DlibChipEmbedder(string modelFolder, bool flipAverage = false, DlibChipTemplate? template = null,
-        SessionOptions? options = null)
+    public DlibChipEmbedder(string modelFolder, bool flipAverage = false, DlibChipTemplate? template = null)
+        : this(PlannedNetwork.Load(LoadModel(modelFolder)), flipAverage, template)
+    {
+    }
+
+    internal DlibChipEmbedder(PlannedNetwork network, bool flipAverage = false, DlibChipTemplate? template = null)
     {
         Template = template ?? DlibChipTemplate.FaceRecognition;
         if (Template.Size != FaceRecognitionNetwork.InputSize)
+        {
+            network.Dispose();
             throw new ArgumentException(
                 $"the network takes {FaceRecognitionNetwork.InputSize}-pixel chips, not {Template.Size}", nameof(template));
-        var model = FaceRecognitionNetwork.Build(modelFolder);
-        _session = options is null ? new InferenceSession(model) : new InferenceSession(model, options);
+        }
+        _network = network;
         FlipAverage = flipAverage;
     }
+
+    /// <summary>face-api's network, built as an ONNX graph from its weights.</summary>
+    internal static OnnxModel LoadModel(string modelFolder) =>
+        OnnxModel.FromBytes("face_recognition_model", FaceRecognitionNetwork.Build(modelFolder));
 
     public string ModelId => FlipAverage ? $"{BaseModelId}-flip" : BaseModelId;
     public int Dimensions => FaceRecognitionNetwork.DescriptorSize;
@@ -44,15 +55,27 @@ public sealed class DlibChipEmbedder : IFaceEmbedder
     public bool FlipAverage { get; }
     public DlibChipTemplate Template { get; }
 
-    public IReadOnlyList<float[]> Embed(Mat bgrImage, IReadOnlyList<LocatedFace> faces)
+    internal PlannedNetwork Network => _network;
+
+    public IReadOnlyList<float[]> Embed(Mat bgrImage, IReadOnlyList<LocatedFace> faces) =>
+        faces.Count == 0 ? [] : Encode(Prepare(bgrImage, faces));
+
+    PreparedFaces IStagedEmbedder.Prepare(Mat bgrImage, IReadOnlyList<LocatedFace> faces) => Prepare(bgrImage, faces);
+
+    IReadOnlyList<float[]> IStagedEmbedder.Encode(PreparedFaces faces) => Encode(faces);
+
+    /// <summary>Every face's chip (and its mirror, with flip averaging) as one input: the photo's halvings shared.</summary>
+    internal PreparedFaces Prepare(Mat bgrImage, IReadOnlyList<LocatedFace> faces)
     {
-        if (faces.Count == 0) return [];
         if (faces.Any(f => f.Landmarks is null))
             throw new ArgumentException("this embedder aligns faces by their landmarks");
-        var chips = faces.Select(f => DlibChipAligner.Extract(bgrImage, f.Landmarks!, Template)).ToList();
+        if (faces.Count == 0) return new PreparedFaces(0, []);
+        using var pyramid = new ImagePyramid(bgrImage);
+        var chips = faces.Select(f => DlibChipAligner.Extract(pyramid, f.Landmarks!, Template)).ToList();
         try
         {
-            return EmbedChips(chips);
+            if (FlipAverage) chips.AddRange(Mirrored(chips));
+            return new PreparedFaces(faces.Count, [Blob(chips)]);
         }
         finally
         {
@@ -60,30 +83,23 @@ public sealed class DlibChipEmbedder : IFaceEmbedder
         }
     }
 
+    internal IReadOnlyList<float[]> Encode(PreparedFaces faces)
+    {
+        if (faces.Count == 0) return [];
+        var n = faces.Count;
+        var descriptors = Run(faces.Inputs[0], FlipAverage ? 2 * n : n);
+        return FlipAverage ? AverageWithMirrors(descriptors, n) : descriptors.Select(Normalise).ToList();
+    }
+
     /// <summary>Encodings of ready chips (BGR, <see cref="Template"/>'s size), mirrored too with flip averaging.</summary>
     public IReadOnlyList<float[]> EmbedChips(IReadOnlyList<Mat> bgrChips)
     {
         if (bgrChips.Count == 0) return [];
         if (!FlipAverage) return Describe(bgrChips).Select(Normalise).ToList();
-
-        var mirrored = bgrChips.Select(c =>
-        {
-            var m = new Mat();
-            Cv2.Flip(c, m, FlipMode.Y);
-            return m;
-        }).ToList();
+        var mirrored = Mirrored(bgrChips);
         try
         {
-            var descriptors = Describe([.. bgrChips, .. mirrored]);
-            var n = bgrChips.Count;
-            return Enumerable.Range(0, n)
-                .Select(i =>
-                {
-                    var sum = Normalise(descriptors[i]);
-                    TensorPrimitives.Add(sum, Normalise(descriptors[n + i]), sum);
-                    return Normalise(sum);
-                })
-                .ToList();
+            return AverageWithMirrors(Describe([.. bgrChips, .. mirrored]), bgrChips.Count);
         }
         finally
         {
@@ -100,21 +116,41 @@ public sealed class DlibChipEmbedder : IFaceEmbedder
         const int size = FaceRecognitionNetwork.InputSize;
         if (bgrChips.Any(c => c.Width != size || c.Height != size))
             throw new ArgumentException($"chips must be {size}x{size}");
+        return Run(Blob(bgrChips), bgrChips.Count);
+    }
+
+    private static float[] Blob(IReadOnlyList<Mat> bgrChips)
+    {
+        const int size = FaceRecognitionNetwork.InputSize;
         using var blob = CvDnn.BlobFromImages(bgrChips, 1.0, new Size(size, size), new Scalar(0, 0, 0),
             swapRB: true, crop: false);
-        var input = new float[bgrChips.Count * 3 * size * size];
-        Marshal.Copy(blob.Data, input, 0, input.Length);
+        return BlobData.ToArray(blob);
+    }
 
-        using var results = _session.Run(
-        [
-            NamedOnnxValue.CreateFromTensor(FaceRecognitionNetwork.InputName,
-                new DenseTensor<float>(input, [bgrChips.Count, 3, size, size])),
-        ]);
-        var output = results.First(r => r.Name == FaceRecognitionNetwork.OutputName).AsTensor<float>().ToArray();
-        return Enumerable.Range(0, bgrChips.Count)
+    private IReadOnlyList<float[]> Run(float[] input, int count)
+    {
+        var output = _network.Run(input, count)[0];
+        return Enumerable.Range(0, count)
             .Select(i => output.AsSpan(i * Dimensions, Dimensions).ToArray())
             .ToList();
     }
+
+    private static List<Mat> Mirrored(IReadOnlyList<Mat> chips) => chips.Select(c =>
+    {
+        var m = new Mat();
+        Cv2.Flip(c, m, FlipMode.Y);
+        return m;
+    }).ToList();
+
+    private static List<float[]> AverageWithMirrors(IReadOnlyList<float[]> descriptors, int n) =>
+        Enumerable.Range(0, n)
+            .Select(i =>
+            {
+                var sum = Normalise(descriptors[i]);
+                TensorPrimitives.Add(sum, Normalise(descriptors[n + i]), sum);
+                return Normalise(sum);
+            })
+            .ToList();
 
     private static float[] Normalise(float[] raw)
     {
@@ -124,5 +160,5 @@ public sealed class DlibChipEmbedder : IFaceEmbedder
         return unit;
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _network.Dispose();
 }

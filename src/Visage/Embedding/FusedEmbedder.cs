@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using OpenCvSharp;
 using Visage.Alignment;
 
@@ -8,7 +9,7 @@ namespace Visage.Embedding;
 /// end to end. The result has unit length and its squared distance is the weighted mean of the parts'
 /// squared distances, so the parts' weights must account for their different distance scales.
 /// </summary>
-public sealed class FusedEmbedder : IFaceEmbedder
+internal sealed class FusedEmbedder : IStagedEmbedder
 {
     private readonly IReadOnlyList<(IFaceEmbedder Embedder, float Scale)> _parts;
 
@@ -28,20 +29,49 @@ public sealed class FusedEmbedder : IFaceEmbedder
     public int Dimensions => _parts.Sum(p => p.Embedder.Dimensions);
     public bool UsesLandmarks => _parts.Any(p => p.Embedder.UsesLandmarks);
 
-    public IReadOnlyList<float[]> Embed(Mat bgrImage, IReadOnlyList<LocatedFace> faces)
+    internal IEnumerable<IFaceEmbedder> Parts => _parts.Select(p => p.Embedder);
+
+    public IReadOnlyList<float[]> Embed(Mat bgrImage, IReadOnlyList<LocatedFace> faces) =>
+        Fuse(faces.Count, _parts.Select(p => p.Embedder.Embed(bgrImage, faces)).ToList());
+
+    PreparedFaces IStagedEmbedder.Prepare(Mat bgrImage, IReadOnlyList<LocatedFace> faces)
     {
-        var encodings = faces.Select(_ => new float[Dimensions]).ToArray();
-        var offset = 0;
-        foreach (var (embedder, scale) in _parts)
+        if (faces.Count == 0) return new PreparedFaces(0, []);
+        var inputs = new List<float[]>();
+        foreach (var (embedder, _) in _parts)
         {
-            var part = embedder.Embed(bgrImage, faces);
-            for (var f = 0; f < faces.Count; f++)
-            for (var i = 0; i < embedder.Dimensions; i++)
-                encodings[f][offset + i] = part[f][i] * scale;
-            offset += embedder.Dimensions;
+            var prepared = Staged(embedder).Prepare(bgrImage, faces);
+            if (prepared.Inputs.Count != 1)
+                throw new InvalidOperationException($"{embedder.ModelId}: a fused part prepares one input, not {prepared.Inputs.Count}");
+            inputs.Add(prepared.Inputs[0]);
+        }
+        return new PreparedFaces(faces.Count, inputs);
+    }
+
+    IReadOnlyList<float[]> IStagedEmbedder.Encode(PreparedFaces faces) => faces.Count == 0
+        ? []
+        : Fuse(faces.Count, _parts.Select((p, i) => Staged(p.Embedder).Encode(new PreparedFaces(faces.Count, [faces.Inputs[i]]))).ToList());
+
+    private IReadOnlyList<float[]> Fuse(int faces, IReadOnlyList<IReadOnlyList<float[]>> partEncodings)
+    {
+        var encodings = new float[faces][];
+        for (var f = 0; f < faces; f++)
+        {
+            var fused = encodings[f] = new float[Dimensions];
+            var offset = 0;
+            for (var p = 0; p < _parts.Count; p++)
+            {
+                var (embedder, scale) = _parts[p];
+                TensorPrimitives.Multiply(partEncodings[p][f], scale, fused.AsSpan(offset, embedder.Dimensions));
+                offset += embedder.Dimensions;
+            }
         }
         return encodings;
     }
+
+    private static IStagedEmbedder Staged(IFaceEmbedder embedder) =>
+        embedder as IStagedEmbedder
+        ?? throw new InvalidOperationException($"{embedder.ModelId} cannot prepare faces apart from encoding them");
 
     public void Dispose()
     {

@@ -7,7 +7,7 @@ namespace Visage.Embedding;
 /// Maps faces to unit-length encodings whose Euclidean distance says how alike two faces are.
 /// Each embedder crops and aligns faces the way its network was trained.
 /// </summary>
-public interface IFaceEmbedder : IDisposable
+internal interface IFaceEmbedder : IDisposable
 {
     /// <summary>Names the encoding space: encodings are comparable only under the same id.</summary>
     string ModelId { get; }

@@ -9,50 +9,53 @@ namespace Visage.Imaging;
 /// (format, completeness, pixel limit) before any decoding; every failure is a one-line
 /// <see cref="VisageException"/> naming the file.
 /// </summary>
-public static class ImageReader
+internal static class ImageReader
 {
     public static async Task<FaceImage> ReadAsync(string path, ImageLimits? limits = null, CancellationToken ct = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        byte[] bytes;
-        try
-        {
-            RefuseDirectory(path);
-            bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            throw CannotRead(path, ex);
-        }
+        limits ??= ImageLimits.Default;
+        var file = await ReadFileAsync(path, limits, ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
-        return Decode(bytes, path, limits);
+        return Decode(file.Bytes, path, limits, file.Sha256);
     }
 
-    public static FaceImage Read(string path, ImageLimits? limits = null)
+    /// <summary>
+    /// A file's bytes and their SHA-256, before any decoding: enough to tell that a photo is enrolled already.
+    /// Only regular files are read (a FIFO or a device is refused rather than blocking or never ending).
+    /// </summary>
+    internal static async Task<EncodedImage> ReadFileAsync(string path, ImageLimits limits, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         byte[] bytes;
         try
         {
-            RefuseDirectory(path);
-            bytes = File.ReadAllBytes(path);
+            bytes = await RegularFile.ReadAllBytesAsync(path, limits.MaxFileBytes, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             throw CannotRead(path, ex);
         }
-        return Decode(bytes, path, limits);
+        return new EncodedImage(path, bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
+    internal static FaceImage Decode(EncodedImage file, ImageLimits? limits = null) =>
+        Decode(file.Bytes, file.Source, limits, file.Sha256);
+
+    public static FaceImage Read(string path, ImageLimits? limits = null) =>
+        ReadAsync(path, limits).GetAwaiter().GetResult();
+
     /// <summary>Decodes encoded image bytes; <paramref name="source"/> names them in errors and in the result.</summary>
-    public static FaceImage Decode(byte[] bytes, string source, ImageLimits? limits = null)
+    public static FaceImage Decode(byte[] bytes, string source, ImageLimits? limits = null) =>
+        Decode(bytes, source, limits, null);
+
+    private static FaceImage Decode(byte[] bytes, string source, ImageLimits? limits, string? knownSha256)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentNullException.ThrowIfNull(source);
         limits ??= ImageLimits.Default;
 
         if (bytes.Length == 0)
-            throw new VisageException($"{source}: empty file (0 bytes)");
+            throw new ImageException(source, $"{source}: empty file (0 bytes)");
 
         ImageHeader header;
         try
@@ -61,14 +64,14 @@ public static class ImageReader
         }
         catch (MalformedImageException ex)
         {
-            throw new VisageException($"{source}: {ex.Message}");
+            throw new ImageException(source, $"{source}: {ex.Message}");
         }
 
         if (header.Size is var (width, height))
             CheckLimit(source, width, height, limits);
 
         var orientation = header.Exif is { } exif ? ExifOrientation.Read(bytes.AsSpan(exif)) : ExifOrientation.Normal;
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var sha256 = knownSha256 ?? Convert.ToHexStringLower(SHA256.HashData(bytes));
 
         Mat? pixels = null;
         try
@@ -76,7 +79,7 @@ public static class ImageReader
             // Unchanged: keep depth, channels and alpha, and leave orientation to us.
             pixels = Cv2.ImDecode(bytes, ImreadModes.Unchanged | ImreadModes.IgnoreOrientation);
             if (pixels.Empty())
-                throw new VisageException($"{source}: not an image (the {FormatName(header.Format)} data could not be decoded)");
+                throw new ImageException(source, $"{source}: not an image (the {FormatName(header.Format)} data could not be decoded)");
             if (header.Size is null)
                 CheckLimit(source, pixels.Width, pixels.Height, limits);
 
@@ -88,7 +91,7 @@ public static class ImageReader
         }
         catch (Exception ex) when (ex is OpenCvSharpException or NotSupportedException)
         {
-            throw new VisageException($"{source}: cannot decode image ({FirstLine(ex.Message)})", ex);
+            throw new ImageException(source, $"{source}: cannot decode image ({FirstLine(ex.Message)})", ex);
         }
         finally
         {
@@ -96,13 +99,7 @@ public static class ImageReader
         }
     }
 
-    private static void RefuseDirectory(string path)
-    {
-        if (Directory.Exists(path))
-            throw new IOException("it is a directory");
-    }
-
-    private static VisageException CannotRead(string path, Exception ex)
+    private static ImageException CannotRead(string path, Exception ex)
     {
         var reason = ex switch
         {
@@ -112,16 +109,16 @@ public static class ImageReader
             NotSupportedException or ArgumentException => "invalid path",
             _ => FirstLine(ex.Message),
         };
-        return new VisageException($"{path}: cannot read file ({reason})", ex);
+        return new ImageException(path, $"{path}: cannot read file ({reason})", ex);
     }
 
     private static void CheckLimit(string source, int width, int height, ImageLimits limits)
     {
         var pixels = (long)width * height;
         if (pixels > limits.MaxPixels)
-            throw new VisageException(
+            throw new ImageTooLargeException(source,
                 $"{source}: image is {width}x{height} = {Megapixels(pixels, "0.0")} megapixels, " +
-                $"over the {Megapixels(limits.MaxPixels, "0.######")} megapixel limit");
+                $"over the {Megapixels(limits.MaxPixels, "0.######")} megapixel limit", pixels, limits.MaxPixels);
     }
 
     /// <summary>Megapixels in <paramref name="format"/>, with more decimals where that would show 0.0.</summary>

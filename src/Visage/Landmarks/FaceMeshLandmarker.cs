@@ -1,9 +1,7 @@
-using System.Runtime.InteropServices;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 using Visage.Detection;
+using Visage.Execution;
 using Visage.Models;
 
 namespace Visage.Landmarks;
@@ -37,16 +35,29 @@ internal sealed class FaceMeshLandmarker : ILandmarker
         78, 82, 13, 312, 308, 317, 14, 87,
     ];
 
-    private readonly InferenceSession _session;
-    private readonly string _inputName;
+    /// <summary>Inputs lie in [0, 1]; a few faces per photo.</summary>
+    internal static TuningRequest Tuning { get; } = new(0f, 1f, TypicalBatch: 4);
 
-    public FaceMeshLandmarker(string modelPath, float cropScale = 1.25f, SessionOptions? options = null)
+    private readonly PlannedNetwork _network;
+    private readonly int _mesh;
+
+    public FaceMeshLandmarker(string modelPath, float cropScale = 1.25f)
+        : this(PlannedNetwork.Load(LoadModel(modelPath)), cropScale)
     {
-        var model = OnnxModels.Read(modelPath, [MeshOutput]);
-        _session = options is null ? new InferenceSession(model) : new InferenceSession(model, options);
-        _inputName = _session.InputMetadata.Keys.First();
+    }
+
+    internal FaceMeshLandmarker(PlannedNetwork network, float cropScale = 1.25f)
+    {
+        _network = network;
+        _mesh = network.Model.OutputIndex(MeshOutput);
         CropScale = cropScale;
     }
+
+    /// <summary>The TensorFlow.js graph converted to ONNX, its mesh the only output kept.</summary>
+    internal static OnnxModel LoadModel(string modelPath) =>
+        OnnxModel.FromBytes(Path.GetFileName(modelPath), OnnxModels.Read(modelPath, [MeshOutput]));
+
+    internal PlannedNetwork Network => _network;
 
     public float CropScale { get; }
 
@@ -76,13 +87,7 @@ internal sealed class FaceMeshLandmarker : ILandmarker
         {
             using var blob = CvDnn.BlobFromImages(crops, 1 / 255.0, new Size(InputSize, InputSize), new Scalar(0, 0, 0),
                 swapRB: true, crop: false);
-            var input = new float[crops.Count * 3 * InputSize * InputSize];
-            Marshal.Copy(blob.Data, input, 0, input.Length);
-            using var results = _session.Run(
-            [
-                NamedOnnxValue.CreateFromTensor(_inputName, new DenseTensor<float>(input, [crops.Count, 3, InputSize, InputSize])),
-            ]);
-            var mesh = results.First(r => r.Name == MeshOutput).AsTensor<float>().ToArray();
+            var mesh = _network.Run(BlobData.ToArray(blob), crops.Count)[_mesh];
             return squares.Select((s, f) =>
             {
                 var perPixel = s.Side / InputSize;
@@ -98,5 +103,5 @@ internal sealed class FaceMeshLandmarker : ILandmarker
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _network.Dispose();
 }

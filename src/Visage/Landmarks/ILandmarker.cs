@@ -4,7 +4,7 @@ using Visage.Detection;
 namespace Visage.Landmarks;
 
 /// <summary>Locates the 68 landmarks of each given face.</summary>
-public interface ILandmarker : IDisposable
+internal interface ILandmarker : IDisposable
 {
     IReadOnlyList<FaceLandmarks> Locate(Mat bgrImage, IReadOnlyList<FaceBox> faces);
 }

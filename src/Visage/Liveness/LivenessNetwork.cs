@@ -1,9 +1,7 @@
-using System.Runtime.InteropServices;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 using Visage.Detection;
+using Visage.Execution;
 using Visage.Models;
 
 namespace Visage.Liveness;
@@ -14,20 +12,31 @@ namespace Visage.Liveness;
 /// </summary>
 internal sealed class LivenessNetwork : ILivenessScorer
 {
-    private readonly InferenceSession _session;
-    private readonly string _inputName;
+    private readonly PlannedNetwork _network;
     private readonly LivenessModel _model;
 
     /// <param name="model">The network and how to feed it.</param>
     /// <param name="modelPath">Its installed first file (an .onnx, or a TensorFlow.js model.json).</param>
-    /// <param name="options">ONNX Runtime session options (threads).</param>
-    public LivenessNetwork(LivenessModel model, string modelPath, SessionOptions? options = null)
+    public LivenessNetwork(LivenessModel model, string modelPath) : this(model, PlannedNetwork.Load(LoadModel(model, modelPath)))
+    {
+    }
+
+    internal LivenessNetwork(LivenessModel model, PlannedNetwork network)
     {
         _model = model;
-        var bytes = OnnxModels.Read(modelPath, model.OutputName is null ? null : [model.OutputName]);
-        _session = options is null ? new InferenceSession(bytes) : new InferenceSession(bytes, options);
-        _inputName = _session.InputMetadata.Keys.First();
+        _network = network;
     }
+
+    /// <summary>The network as ONNX with a free batch (a TensorFlow.js graph converted).</summary>
+    internal static OnnxModel LoadModel(LivenessModel model, string modelPath) =>
+        OnnxModel.FromBytes(Path.GetFileName(modelPath),
+            OnnxModels.Read(modelPath, model.OutputName is null ? null : [model.OutputName]));
+
+    /// <summary>Inputs of (pixel - mean) / scale; a face or two per frame.</summary>
+    internal static TuningRequest Tuning(LivenessModel model) =>
+        new(-model.Mean / model.Scale, (255 - model.Mean) / model.Scale);
+
+    internal PlannedNetwork Network => _network;
 
     public string ModelId => _model.Id;
     public float Threshold => _model.Threshold;
@@ -41,13 +50,7 @@ internal sealed class LivenessNetwork : ILivenessScorer
             var size = _model.InputSize;
             using var blob = CvDnn.BlobFromImages(crops, 1.0 / _model.Scale, new Size(size, size),
                 new Scalar(_model.Mean, _model.Mean, _model.Mean), swapRB: _model.ColorOrder == ColorOrder.Rgb, crop: false);
-            var input = new float[crops.Count * 3 * size * size];
-            Marshal.Copy(blob.Data, input, 0, input.Length);
-            using var results = _session.Run(
-            [
-                NamedOnnxValue.CreateFromTensor(_inputName, new DenseTensor<float>(input, [crops.Count, 3, size, size])),
-            ]);
-            var output = results.First().AsTensor<float>().ToArray();
+            var output = _network.Run(BlobData.ToArray(blob), crops.Count)[0];
             var perFace = output.Length / crops.Count;
             return Enumerable.Range(0, crops.Count)
                 .Select(i => LiveScore(output.AsSpan(i * perFace, perFace)))
@@ -83,5 +86,5 @@ internal sealed class LivenessNetwork : ILivenessScorer
         return image[rect].Clone();
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _network.Dispose();
 }

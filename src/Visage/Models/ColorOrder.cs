@@ -1,4 +1,4 @@
 namespace Visage.Models;
 
 /// <summary>Channel order a network expects in its input tensor.</summary>
-public enum ColorOrder { Bgr, Rgb }
+internal enum ColorOrder { Bgr, Rgb }

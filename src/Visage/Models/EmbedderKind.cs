@@ -1,7 +1,7 @@
 namespace Visage.Models;
 
 /// <summary>How an embedder crops and feeds faces; each kind is one embedder class.</summary>
-public enum EmbedderKind
+internal enum EmbedderKind
 {
     /// <summary>An ONNX network on faces aligned to the 112x112 five-point template.</summary>
     FivePoint,

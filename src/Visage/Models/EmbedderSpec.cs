@@ -8,7 +8,7 @@ namespace Visage.Models;
 /// and drawn towards the centre by <see cref="TemplateScale"/> (below 1 leaves more of the head in the crop).
 /// <see cref="Output"/> names the graph output that holds the encoding when the network has several.
 /// </summary>
-public sealed record EmbedderSpec(
+internal sealed record EmbedderSpec(
     int InputSize,
     ColorOrder ColorOrder,
     float Mean,

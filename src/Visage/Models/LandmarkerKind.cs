@@ -1,7 +1,7 @@
 namespace Visage.Models;
 
 /// <summary>Which landmark network a pack runs; each gives the 68 points of the iBUG scheme.</summary>
-public enum LandmarkerKind
+internal enum LandmarkerKind
 {
     /// <summary>faceplugin's 68-point network on a 64x64 grey crop.</summary>
     Points68,

@@ -1,7 +1,7 @@
 namespace Visage.Models;
 
 /// <summary>How a liveness network's output is read.</summary>
-public enum LivenessOutput
+internal enum LivenessOutput
 {
     /// <summary>Class scores: softmax over them, the live class's probability.</summary>
     Softmax,
@@ -16,7 +16,7 @@ public enum LivenessOutput
 /// and shifted inside the image when it would leave it), resized to <see cref="InputSize"/>, channels in
 /// <see cref="ColorOrder"/>, values (pixel - Mean) / Scale. <see cref="LiveIndex"/> is the output that means live.
 /// </summary>
-public sealed record LivenessModel(
+internal sealed record LivenessModel(
     string Id,
     string Description,
     string Licence,

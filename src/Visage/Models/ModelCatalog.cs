@@ -3,7 +3,7 @@ using Visage.Models.FaceApi;
 namespace Visage.Models;
 
 /// <summary>The model packs Visage knows how to fetch and run.</summary>
-public static class ModelCatalog
+internal static class ModelCatalog
 {
     private static readonly NpmPackage FacepluginPackage = new(
         "faceplugin-face-recognition-js",
@@ -232,11 +232,11 @@ public static class ModelCatalog
 
     public static LivenessModel GetLiveness(string id) =>
         LivenessModels.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase))
-        ?? throw new VisageException(
+        ?? throw new InvalidSettingException(VisageSetting.Liveness,
             $"unknown liveness model '{id}': known ones are {string.Join(", ", LivenessModels.Select(m => m.Id))}");
 
     public static ModelPack Get(string id) =>
         All.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase))
-        ?? throw new VisageException(
+        ?? throw new ModelException(id, ModelProblem.Unknown,
             $"unknown model pack '{id}': known packs are {string.Join(", ", All.Select(p => p.Id))}");
 }

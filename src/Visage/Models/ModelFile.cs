@@ -1,7 +1,7 @@
 namespace Visage.Models;
 
 /// <summary>One file of a pinned npm package, as its path inside the tarball (<c>package/...</c>).</summary>
-public sealed record ModelFile(NpmPackage Package, string PathInPackage)
+internal sealed record ModelFile(NpmPackage Package, string PathInPackage)
 {
     public string FileName => Path.GetFileName(PathInPackage);
 }

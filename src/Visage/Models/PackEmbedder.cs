@@ -6,7 +6,7 @@ namespace Visage.Models;
 /// the two averaged. In a pack of several embedders, <see cref="Weight"/> is its share of the fused squared
 /// distance.
 /// </summary>
-public sealed record PackEmbedder(
+internal sealed record PackEmbedder(
     EmbedderKind Kind,
     IReadOnlyList<ModelFile> Files,
     int Dimensions,

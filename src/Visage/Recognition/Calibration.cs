@@ -5,7 +5,7 @@ namespace Visage.Recognition;
 /// 1 in N can only be estimated from many more than N different-person pairs, and a true-accept rate from a
 /// reasonable number of same-person pairs; with fewer, calibrating would report noise as a threshold.
 /// </summary>
-public static class Calibration
+internal static class Calibration
 {
     public const int MinimumSamePairs = 20;
 
@@ -15,15 +15,16 @@ public static class Calibration
     public static CalibrationResult Calibrate(IReadOnlyList<LabelledDistance> distances, double far)
     {
         if (!(far > 0 && far < 1))
-            throw new VisageException($"--far: a false-accept rate between 0 and 1 is needed, not {far}");
+            throw new InvalidSettingException(VisageSetting.FalseAcceptRate,
+                $"a false-accept rate between 0 and 1 is needed, not {far}");
         var same = distances.Count(d => d.SamePerson);
         var different = distances.Count - same;
         var neededDifferent = MinimumDifferentPairs(far);
         if (same < MinimumSamePairs || different < neededDifferent)
-            throw new VisageException(
+            throw new CalibrationException(same, different, MinimumSamePairs, neededDifferent,
                 $"too few photos for a meaningful estimate: {same} same-person pairs (at least {MinimumSamePairs} needed) " +
                 $"and {different} different-person pairs (at least {neededDifferent} needed for a false-accept rate of {far:G3}); " +
-                "add photos (several per person, more people) or aim for a larger --far");
+                "add photos (several per person, more people) or aim for a larger false-accept rate");
         var metrics = new VerificationMetrics(distances);
         return new CalibrationResult(far, metrics.AtFalseAcceptRate(far), ThresholdSelection.BestAccuracy(distances),
             same, different, distances);

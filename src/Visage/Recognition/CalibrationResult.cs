@@ -10,4 +10,11 @@ public sealed record CalibrationResult(
     ThresholdChoice BestAccuracy,
     int SamePairs,
     int DifferentPairs,
-    IReadOnlyList<LabelledDistance> Distances);
+    IReadOnlyList<LabelledDistance> Distances)
+{
+    /// <summary>Photos where no face was detected and the central box was encoded instead (labelled photos only).</summary>
+    public IReadOnlyList<string> CentralBoxFallbacks { get; init; } = [];
+
+    /// <summary>How the threshold was chosen, in words, as a gallery keeps it.</summary>
+    public string Note { get; init; } = "";
+}

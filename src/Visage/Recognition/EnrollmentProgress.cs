@@ -1,4 +1,4 @@
 namespace Visage.Recognition;
 
-/// <summary>Reported after each photo of an enrolment run.</summary>
-public sealed record EnrollmentProgress(int Done, int Total, EnrollmentOutcome Latest);
+/// <summary>Reported after each photo of an enrolment run; <see cref="Committed"/> photos are stored for good.</summary>
+public sealed record EnrollmentProgress(int Done, int Total, EnrollmentOutcome Latest, int Committed);

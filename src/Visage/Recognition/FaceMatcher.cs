@@ -3,7 +3,7 @@ using Visage.Storage;
 namespace Visage.Recognition;
 
 /// <summary>Compares faces with a gallery's enrolled faces: the seed's "who is it", for every face.</summary>
-public sealed class FaceMatcher
+internal sealed class FaceMatcher
 {
     private readonly IReadOnlyList<GalleryFace> _enrolled;
 
@@ -31,13 +31,17 @@ public sealed class FaceMatcher
             .ToList();
     }
 
+    /// <summary>
+    /// The nearest person within the threshold; a face that failed its liveness check is nobody (the gate:
+    /// never greeted, never let in), though its nearest person and distances are still told.
+    /// </summary>
     public Identification Identify(Face face, float threshold)
     {
         var distances = DistancesTo(face.Embedding);
         if (distances.Count == 0)
             return new Identification(face, null, null, float.PositiveInfinity, threshold, distances);
         var nearest = distances[0];
-        var known = FaceDistance.IsMatch(nearest.Distance, threshold);
+        var known = FaceDistance.IsMatch(nearest.Distance, threshold) && face.Liveness is not { IsLive: false };
         return new Identification(face, known ? nearest.Identity : null, nearest.Identity, nearest.Distance,
             threshold, distances);
     }

@@ -1,23 +1,28 @@
+using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using Visage.Alignment;
 using Visage.Detection;
 using Visage.Embedding;
+using Visage.Execution;
 using Visage.Landmarks;
+using Visage.Liveness;
 using Visage.Models;
 
 namespace Visage.Recognition;
 
 /// <summary>
 /// Detect, locate landmarks, align and embed: the one pipeline every front end shares.
-/// Its networks are loaded once and reused; all faces of an image are embedded in one run.
-/// Not thread-safe: give each thread its own pipeline.
+/// Its networks are loaded once and reused; all faces of an image are embedded in one run. Several threads
+/// may analyse images with one pipeline at once (load it with one intra-op thread for that, so that each
+/// network run stays on its caller's core).
 /// </summary>
-public sealed class FacePipeline(
+internal sealed class FacePipeline(
     IFaceDetector detector,
     ILandmarker? landmarker,
     IFaceEmbedder embedder,
-    float defaultThreshold) : IDisposable
+    float defaultThreshold,
+    PipelineFingerprint fingerprint) : IDisposable
 {
     public IFaceDetector Detector => detector;
     public ILandmarker? Landmarker => landmarker;
@@ -28,6 +33,13 @@ public sealed class FacePipeline(
 
     /// <summary>The threshold of the model: a pack's calibrated one, or the seed's 0.52.</summary>
     public float DefaultThreshold => defaultThreshold;
+
+    /// <summary>What shapes this pipeline's encodings: binds galleries and keys caches.</summary>
+    public PipelineFingerprint Fingerprint => fingerprint;
+
+    /// <summary>What a gallery of this pipeline's encodings is bound to.</summary>
+    public Storage.GalleryBinding GalleryBinding =>
+        new(ModelId, Dimensions, fingerprint.Id, fingerprint.Description);
 
     /// <summary>Loads the default pack with its own detector.</summary>
     public static Task<FacePipeline> LoadAsync(ModelPack pack, ModelStore store, PipelineOptions? options = null,
@@ -45,8 +57,10 @@ public sealed class FacePipeline(
             await store.EnsureAsync(pack, progress, ct);
         if (options.Detector == DetectorKind.BlazeFace)
             await store.EnsureAsync("blazeface", [ModelCatalog.BlazeFaceBack], progress, ct);
-        var session = new SessionOptions { InterOpNumThreads = 1 };
-        if (options.IntraOpThreads is { } threads) session.IntraOpNumThreads = threads;
+        if (options.Liveness is { } livenessModel)
+            await store.EnsureAsync(livenessModel, progress, ct);
+        var planner = ExecutionPlanner.ForHome(store.Home, options.Tuning, options.IntraOpThreads,
+            progress is null ? null : new PlanningProgress(pack.Id, progress));
 
         var owned = new List<IDisposable>();
         try
@@ -54,40 +68,72 @@ public sealed class FacePipeline(
             IFaceDetector loadedDetector = options.Detector switch
             {
                 DetectorKind.Haar => new HaarFaceDetector(),
-                DetectorKind.BlazeFace => new BlazeFaceDetector(store.FilePath(ModelCatalog.BlazeFaceBack),
-                    options.DetectionThreshold, options.NmsIouThreshold, BlazeFaceBoxScale, BlazeFaceBoxShift, session),
-                _ => new UltraFaceDetector(store.FilePath(pack.Detector), options.DetectionThreshold,
-                    options.NmsIouThreshold, session),
+                DetectorKind.BlazeFace => new BlazeFaceDetector(
+                    planner.Load(OnnxModel.FromFile(store.FilePath(ModelCatalog.BlazeFaceBack)), BlazeFaceDetector.Tuning, ct),
+                    options.DetectionThreshold, options.NmsIouThreshold, BlazeFaceBoxScale, BlazeFaceBoxShift),
+                _ => new UltraFaceDetector(
+                    planner.Load(OnnxModel.FromFile(store.FilePath(pack.Detector)), UltraFaceDetector.Tuning, ct),
+                    options.DetectionThreshold, options.NmsIouThreshold),
             };
             owned.Add(loadedDetector);
+            ILivenessScorer? liveness = null;
+            if (options.Liveness is { } gate)
+            {
+                liveness = await LivenessScorers.LoadAsync(gate, store, planner, ct: ct);
+                owned.Add(liveness);
+            }
+            var livenessThreshold = options.LivenessThreshold ?? options.Liveness?.Threshold ?? 0f;
+            var detectorFile = options.Detector == DetectorKind.BlazeFace ? ModelCatalog.BlazeFaceBack : pack.Detector;
+            var detectorText = options.Detector switch
+            {
+                DetectorKind.Haar => "the Haar cascade (scale 1.3, 5 neighbours, 50 px margin)",
+                DetectorKind.BlazeFace => string.Create(CultureInfo.InvariantCulture,
+                    $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###}, " +
+                    $"box x{BlazeFaceBoxScale:0.###} moved {BlazeFaceBoxShift:0.###} of its height)"),
+                _ => string.Create(CultureInfo.InvariantCulture,
+                    $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###})"),
+            };
+            var detectorParts = options.Detector == DetectorKind.Haar ? [] : new[] { Pinned(detectorFile) };
 
             if (model is ModelChoice.Seed seed)
-                return new FacePipeline(loadedDetector, null, new SeedEmbedder(seed.WeightsFolder, session),
-                    ModelChoice.SeedThreshold);
+            {
+                var (seedModel, weights) = SeedEmbedder.Build(seed.WeightsFolder);
+                var seedEmbedder = new SeedEmbedder(planner.Load(seedModel, SeedEmbedder.Tuning, ct), weights);
+                owned.Add(seedEmbedder);
+                return new FacePipeline(loadedDetector, null, seedEmbedder, ModelChoice.SeedThreshold,
+                    PipelineFingerprint.Create(seedEmbedder.ModelId, detectorText,
+                        [.. detectorParts, "the box cropped as it is, 96x96 RGB / 255"]))
+                    { Plans = planner.Choices, Liveness = liveness, LivenessThreshold = livenessThreshold };
+            }
 
             ILandmarker loadedLandmarker = pack.LandmarkerKind switch
             {
-                LandmarkerKind.FaceMesh => new FaceMeshLandmarker(store.FilePath(pack.Landmarks), options: session),
-                _ => new Landmark68Model(store.FilePath(pack.Landmarks), session),
+                LandmarkerKind.FaceMesh => new FaceMeshLandmarker(
+                    planner.Load(FaceMeshLandmarker.LoadModel(store.FilePath(pack.Landmarks)), FaceMeshLandmarker.Tuning, ct)),
+                _ => new Landmark68Model(
+                    planner.Load(Landmark68Model.LoadModel(store.FilePath(pack.Landmarks)), Landmark68Model.Tuning, ct)),
             };
             owned.Add(loadedLandmarker);
             var parts = new List<(IFaceEmbedder, float)>();
             foreach (var part in pack.Embedders)
             {
-                var embedder = LoadEmbedder(part, pack, store, session);
+                var embedder = LoadEmbedder(part, pack, store, planner, ct);
                 owned.Add(embedder);
                 parts.Add((embedder, part.Weight));
             }
             IFaceEmbedder loadedEmbedder = parts.Count == 1 ? parts[0].Item1 : new FusedEmbedder(parts, pack.Id);
-            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold);
+            var fingerprint = PipelineFingerprint.Create(pack.Id, detectorText,
+                [.. detectorParts, .. LandmarkParts(pack), .. pack.Embedders.Select(Describe)]);
+            return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold, fingerprint)
+                { Plans = planner.Choices, Liveness = liveness, LivenessThreshold = livenessThreshold };
         }
         catch (Exception e)
         {
             foreach (var resource in owned) resource.Dispose();
             if (e is OnnxRuntimeException)
-                throw new VisageException(
-                    $"model pack '{pack.Id}' could not be loaded ({e.Message.Split('\n')[0]}); " +
-                    $"delete {store.Home.ModelsFolder} and run 'visage models fetch'", e);
+                throw new ModelException(pack.Id, ModelProblem.Damaged,
+                    $"model pack '{pack.Id}' could not be loaded from {store.Home.ModelsFolder} " +
+                    $"({e.Message.Split('\n')[0]}); its files are damaged", e);
             throw;
         }
     }
@@ -98,18 +144,65 @@ public sealed class FacePipeline(
     internal const float BlazeFaceBoxScale = 1.256f;
     internal const float BlazeFaceBoxShift = -0.118f;
 
+    /// <summary>The landmark network's files; a kind other than the 68-point network is named (older fingerprints stay).</summary>
+    private static IEnumerable<string> LandmarkParts(ModelPack pack) => pack.LandmarkerKind == LandmarkerKind.Points68
+        ? [Pinned(pack.Landmarks)]
+        : [$"landmarks {pack.LandmarkerKind}", Pinned(pack.Landmarks), .. (pack.LandmarkFiles ?? []).Select(Pinned)];
+
+    private static string Pinned(ModelFile file) =>
+        $"{file.Package.Spec} sha512-{file.Package.Sha512Base64} {file.PathInPackage}";
+
+    private static string Describe(PackEmbedder part) => string.Create(CultureInfo.InvariantCulture,
+        $"embedder {part.Kind} {part.Dimensions}-d weight {part.Weight:R} flip {part.FlipAverage} " +
+        $"input {part.Network} files {string.Join(", ", part.Files.Select(Pinned))}");
+
     private static IFaceEmbedder LoadEmbedder(PackEmbedder part, ModelPack pack, ModelStore store,
-        SessionOptions session) => part.Kind switch
+        ExecutionPlanner planner, CancellationToken ct)
     {
-        EmbedderKind.FivePoint => new FivePointEmbedder(pack.Id,
-            new EmbeddingNetwork(store.FilePath(part.Files[0]),
-                part.Network ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec"),
-                session),
-            AlignmentTemplate.ArcFace112.Resized(part.Network.InputSize, part.Network.TemplateScale), part.FlipAverage),
-        EmbedderKind.DlibChip => new DlibChipEmbedder(Path.GetDirectoryName(store.FilePath(part.Files[0]))!,
-            part.FlipAverage, options: session),
-        _ => throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}"),
-    };
+        switch (part.Kind)
+        {
+            case EmbedderKind.FivePoint:
+                var spec = part.Network
+                           ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec");
+                var network = planner.Load(EmbeddingNetwork.LoadModel(store.FilePath(part.Files[0]), spec),
+                    EmbeddingNetwork.Tuning(spec), ct);
+                return new FivePointEmbedder(pack.Id, new EmbeddingNetwork(network, spec),
+                    AlignmentTemplate.ArcFace112.Resized(spec.InputSize, spec.TemplateScale), part.FlipAverage);
+            case EmbedderKind.DlibChip:
+                var folder = Path.GetDirectoryName(store.FilePath(part.Files[0]))!;
+                return new DlibChipEmbedder(planner.Load(DlibChipEmbedder.LoadModel(folder), DlibChipEmbedder.Tuning, ct),
+                    part.FlipAverage);
+            default:
+                throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}");
+        }
+    }
+
+    /// <summary>The liveness network, when the options asked for one (it does not shape encodings: not in the fingerprint).</summary>
+    internal ILivenessScorer? Liveness { get; private init; }
+
+    /// <summary>The score a face needs to pass the liveness check.</summary>
+    internal float LivenessThreshold { get; private init; }
+
+    /// <summary>The faces with their liveness checks (all of an image's faces in one run); unchanged without a liveness network.</summary>
+    public IReadOnlyList<Face> CheckLiveness(Mat bgrImage, IReadOnlyList<Face> faces)
+    {
+        if (Liveness is null || faces.Count == 0) return faces;
+        var scores = Liveness.Score(bgrImage, faces.Select(f => f.Box).ToList());
+        return faces.Select((f, i) => f with { Liveness = new LivenessCheck(scores[i], LivenessThreshold) }).ToList();
+    }
+
+    /// <summary>How each network runs on this machine (the execution plan chosen for it), in load order.</summary>
+    internal IReadOnlyList<NetworkPlanChoice> Plans { get; private init; } = [];
+
+    /// <summary>The most threads one network run takes (every core for a plan that lets the runtime decide).</summary>
+    internal int ThreadsPerRun =>
+        Plans.Select(p => p.Plan.Threads <= 0 ? Environment.ProcessorCount : p.Plan.Threads).DefaultIfEmpty(1).Max();
+
+    /// <summary>
+    /// Photos to work on at once in bulk work so that every core is busy and none is oversubscribed: one per
+    /// core when each network run takes one thread.
+    /// </summary>
+    internal int BulkWorkers => Math.Max(1, Environment.ProcessorCount / ThreadsPerRun);
 
     public IReadOnlyList<DetectedFace> Detect(Mat bgrImage) => detector.Detect(bgrImage);
 
@@ -138,5 +231,12 @@ public sealed class FacePipeline(
         detector.Dispose();
         landmarker?.Dispose();
         embedder.Dispose();
+        Liveness?.Dispose();
+    }
+
+    /// <summary>Planning steps as load progress, reported on the caller's thread and in order.</summary>
+    private sealed class PlanningProgress(string packId, IProgress<FetchProgress> progress) : IProgress<PlanningStep>
+    {
+        public void Report(PlanningStep value) => progress.Report(new FetchProgress(packId, value.Text, value.Detail));
     }
 }

@@ -1,7 +1,7 @@
 namespace Visage.Recognition;
 
 /// <summary>Picks one face when a photo has several.</summary>
-public static class FaceSelection
+internal static class FaceSelection
 {
     public static Face Largest(IReadOnlyList<Face> faces) => faces.MaxBy(f => f.Box.Area)
         ?? throw new ArgumentException("no faces to choose from");

@@ -6,7 +6,7 @@ namespace Visage.Recognition;
 /// Which embedding network a pipeline runs: a model pack from the catalogue, or the seed article's
 /// FaceNet from its weights folder (<c>seed:PATH</c>).
 /// </summary>
-public abstract record ModelChoice
+internal abstract record ModelChoice
 {
     /// <summary>The seed's rule: the same person at a distance of at most 0.52.</summary>
     public const float SeedThreshold = 0.52f;
@@ -24,7 +24,7 @@ public abstract record ModelChoice
         {
             var folder = text["seed:".Length..];
             if (string.IsNullOrWhiteSpace(folder))
-                throw new VisageException("--model seed:PATH needs the path of the seed's weights folder");
+                throw new InvalidSettingException(VisageSetting.Model, "seed:PATH needs the path of the seed's weights folder");
             return new Seed(folder);
         }
         return new Pack(ModelCatalog.Get(text));

@@ -1,7 +1,7 @@
 namespace Visage.Speech;
 
 /// <summary>Speaks aloud through the platform's text-to-speech program.</summary>
-public sealed class CommandSpeaker(ISpeechEngine engine) : ISpeaker
+internal sealed class CommandSpeaker(ISpeechEngine engine) : ISpeaker
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
 

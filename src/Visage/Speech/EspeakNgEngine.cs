@@ -1,7 +1,7 @@
 namespace Visage.Speech;
 
 /// <summary>eSpeak NG, the Linux voice (Debian package espeak-ng).</summary>
-public sealed class EspeakNgEngine : ISpeechEngine
+internal sealed class EspeakNgEngine : ISpeechEngine
 {
     public string Name => "espeak-ng";
     public string Program => "espeak-ng";

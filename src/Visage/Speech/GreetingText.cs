@@ -4,7 +4,7 @@ namespace Visage.Speech;
 /// The seed's words: "Welcome NAME, have a nice day." for one person, and for several at once
 /// "Welcome A and B, have a nice day!" or "Welcome A, B, and C, have a nice day!".
 /// </summary>
-public static class GreetingText
+internal static class GreetingText
 {
     public static string For(IReadOnlyList<string> names)
     {

@@ -1,9 +1,9 @@
 namespace Visage.Speech;
 
 /// <summary>A text-to-speech program of the platform, as the commands that speak a sentence.</summary>
-public interface ISpeechEngine
+internal interface ISpeechEngine
 {
-    /// <summary>The name --voice uses for it.</summary>
+    /// <summary>The name a voice setting uses for it.</summary>
     string Name { get; }
 
     /// <summary>The program that must be on the PATH.</summary>

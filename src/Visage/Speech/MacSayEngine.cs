@@ -1,7 +1,7 @@
 namespace Visage.Speech;
 
 /// <summary>macOS's built-in <c>say</c>.</summary>
-public sealed class MacSayEngine : ISpeechEngine
+internal sealed class MacSayEngine : ISpeechEngine
 {
     public string Name => "say";
     public string Program => "say";

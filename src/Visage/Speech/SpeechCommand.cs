@@ -6,7 +6,7 @@ namespace Visage.Speech;
 /// A text-to-speech program to run: its name, its arguments (passed as they are, no shell), the text on its
 /// standard input when it reads it there, and extra environment variables.
 /// </summary>
-public sealed record SpeechCommand(
+internal sealed record SpeechCommand(
     string Program,
     IReadOnlyList<string> Arguments,
     string? Input = null,

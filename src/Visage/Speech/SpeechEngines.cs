@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Visage.Speech;
 
 /// <summary>The text-to-speech programs Visage knows, and which one a platform has.</summary>
-public static class SpeechEngines
+internal static class SpeechEngines
 {
     public const string Auto = "auto";
     public const string None = "none";
@@ -15,14 +15,14 @@ public static class SpeechEngines
     public static ISpeechEngine ForPlatform() =>
         OperatingSystem.IsMacOS() ? All[1] : OperatingSystem.IsWindows() ? All[2] : All[0];
 
-    /// <summary>The engine a --voice value names (<c>auto</c>: the platform's); null for <c>none</c>.</summary>
+    /// <summary>The engine a voice setting names (<c>auto</c>: the platform's); null for <c>none</c>.</summary>
     public static ISpeechEngine? Named(string voice)
     {
         if (voice.Equals(None, StringComparison.OrdinalIgnoreCase)) return null;
         if (voice.Equals(Auto, StringComparison.OrdinalIgnoreCase)) return ForPlatform();
         return All.FirstOrDefault(e => e.Name.Equals(voice, StringComparison.OrdinalIgnoreCase))
-               ?? throw new VisageException(
-                   $"--voice: unknown voice '{voice}' (use {Auto}, {None}, or one of {string.Join(", ", All.Select(e => e.Name))})");
+               ?? throw new InvalidSettingException(VisageSetting.Voice,
+                   $"unknown voice '{voice}' (use {Auto}, {None}, or one of {string.Join(", ", All.Select(e => e.Name))})");
     }
 
     /// <summary>Whether the engine's program is on the PATH.</summary>

@@ -7,7 +7,7 @@ namespace Visage.Speech;
 /// Uncompressed PCM audio as a WAV file holds it: the format and the raw sample bytes. Enough to join the
 /// greetings of a run into one file; anything but PCM is refused.
 /// </summary>
-public sealed record WaveAudio(int Channels, int SampleRate, int BitsPerSample, byte[] Data)
+internal sealed record WaveAudio(int Channels, int SampleRate, int BitsPerSample, byte[] Data)
 {
     private const ushort Pcm = 1;
     private const ushort Extensible = 0xFFFE;

@@ -1,10 +1,10 @@
 namespace Visage.Speech;
 
 /// <summary>
-/// Writes what is said to one WAV file instead of the speaker (<c>--speak-to</c>): every sentence of the run,
+/// Writes what is said to one WAV file instead of the speaker: every sentence of the run,
 /// in order, half a second apart. The file is rewritten whole after each sentence, so it is always playable.
 /// </summary>
-public sealed class WaveFileSpeaker : ISpeaker
+internal sealed class WaveFileSpeaker : ISpeaker
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Gap = TimeSpan.FromSeconds(0.5);
@@ -18,9 +18,9 @@ public sealed class WaveFileSpeaker : ISpeaker
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
-            throw new VisageException($"--speak-to {path}: folder {folder} does not exist");
+            throw new InvalidSettingException(VisageSetting.SpeechFile, $"{path}: folder {folder} does not exist");
         if (Directory.Exists(path))
-            throw new VisageException($"--speak-to {path}: is a folder, not a file");
+            throw new InvalidSettingException(VisageSetting.SpeechFile, $"{path}: is a folder, not a file");
         _engine = engine;
         _path = path;
     }

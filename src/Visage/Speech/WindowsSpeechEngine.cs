@@ -4,7 +4,7 @@ namespace Visage.Speech;
 /// Windows' built-in synthesiser, driven through Windows PowerShell so that Visage itself needs no
 /// Windows-only assembly. The text comes on standard input, so no quoting can go wrong.
 /// </summary>
-public sealed class WindowsSpeechEngine : ISpeechEngine
+internal sealed class WindowsSpeechEngine : ISpeechEngine
 {
     private const string Prelude =
         "Add-Type -AssemblyName System.Speech; " +

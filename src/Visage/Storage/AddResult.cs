@@ -1,4 +1,5 @@
 namespace Visage.Storage;
 
-/// <summary>What an add did: the faces stored, and those skipped because their image was enrolled already.</summary>
-public sealed record AddResult(IReadOnlyList<NewFace> Added, IReadOnlyList<(NewFace Face, string EnrolledAs)> AlreadyEnrolled);
+/// <summary>What an add did: the faces stored (with their new ids), and those whose image was enrolled already.</summary>
+internal sealed record AddResult(IReadOnlyList<(NewFace Face, long Id)> Added,
+    IReadOnlyList<(NewFace Face, string EnrolledAs)> AlreadyEnrolled);

@@ -1,13 +1,17 @@
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using Visage.Detection;
 
 namespace Visage.Storage;
 
 /// <summary>
-/// Encodings of whole photos' subjects, by image SHA-256 and model, so a repeated evaluation or calibration
-/// need not run the networks again. A cache: losing it costs time, never answers.
+/// Encodings of whole photos' subjects, and of every face of a photo, by image SHA-256 and pipeline fingerprint
+/// (model, weights, detector and its threshold, alignment), so a repeated evaluation, calibration or clustering
+/// need not run the networks again, and a
+/// run with another detector never picks up encodings made with this one. A cache: losing it costs time,
+/// never answers. Owner-only (0600), like every file that holds encodings.
 /// </summary>
-public sealed class EmbeddingCache : IDisposable
+internal sealed class EmbeddingCache : IDisposable
 {
     private readonly SqliteConnection _connection;
 
@@ -15,7 +19,8 @@ public sealed class EmbeddingCache : IDisposable
 
     public static EmbeddingCache Open(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateFiles.TryCreateEmpty(path);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -28,12 +33,19 @@ public sealed class EmbeddingCache : IDisposable
             using var command = connection.CreateCommand();
             command.CommandText = """
                 PRAGMA journal_mode = WAL;
-                CREATE TABLE IF NOT EXISTS encodings (
-                    model_id TEXT NOT NULL,
+                PRAGMA busy_timeout = 10000;
+                CREATE TABLE IF NOT EXISTS subjects (
+                    fingerprint TEXT NOT NULL,
                     image_sha256 TEXT NOT NULL,
                     how TEXT NOT NULL,
                     embedding BLOB NOT NULL,
-                    PRIMARY KEY (model_id, image_sha256));
+                    PRIMARY KEY (fingerprint, image_sha256));
+                CREATE TABLE IF NOT EXISTS all_faces (
+                    fingerprint TEXT NOT NULL,
+                    image_sha256 TEXT NOT NULL,
+                    faces BLOB NOT NULL,
+                    PRIMARY KEY (fingerprint, image_sha256));
+                DROP TABLE IF EXISTS encodings;
                 """;
             command.ExecuteNonQuery();
             return new EmbeddingCache(connection);
@@ -41,32 +53,74 @@ public sealed class EmbeddingCache : IDisposable
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new VisageException($"{path}: cannot open the encoding cache ({e.Message}); delete it to start afresh", e);
+            throw new VisageException($"{path}: cannot open the encoding cache ({e.Message.Split('\n')[0]}); delete it to start afresh", e);
         }
     }
 
     /// <summary>The cached encoding and how its face was found, or null.</summary>
-    public (float[] Embedding, string How)? Get(string modelId, string imageSha256)
+    public (float[] Embedding, string How)? Get(string fingerprint, string imageSha256)
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT embedding, how FROM encodings WHERE model_id = $model AND image_sha256 = $sha";
-        command.Parameters.AddWithValue("$model", modelId);
+        command.CommandText = "SELECT embedding, how FROM subjects WHERE fingerprint = $fingerprint AND image_sha256 = $sha";
+        command.Parameters.AddWithValue("$fingerprint", fingerprint);
         command.Parameters.AddWithValue("$sha", imageSha256);
         using var reader = command.ExecuteReader();
         if (!reader.Read()) return null;
         return (MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(0)).ToArray(), reader.GetString(1));
     }
 
-    public void Put(string modelId, string imageSha256, float[] embedding, string how)
+    public void Put(string fingerprint, string imageSha256, float[] embedding, string how)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = """
-            INSERT OR REPLACE INTO encodings (model_id, image_sha256, how, embedding) VALUES ($model, $sha, $how, $embedding)
+            INSERT OR REPLACE INTO subjects (fingerprint, image_sha256, how, embedding) VALUES ($fingerprint, $sha, $how, $embedding)
             """;
-        command.Parameters.AddWithValue("$model", modelId);
+        command.Parameters.AddWithValue("$fingerprint", fingerprint);
         command.Parameters.AddWithValue("$sha", imageSha256);
         command.Parameters.AddWithValue("$how", how);
         command.Parameters.AddWithValue("$embedding", MemoryMarshal.AsBytes(embedding.AsSpan()).ToArray());
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Every face found in an image, as cached; null when the image is not cached, empty when it was analysed and
+    /// had no face.
+    /// </summary>
+    public IReadOnlyList<CachedFace>? GetFaces(string fingerprint, string imageSha256)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT faces FROM all_faces WHERE fingerprint = $fingerprint AND image_sha256 = $sha";
+        command.Parameters.AddWithValue("$fingerprint", fingerprint);
+        command.Parameters.AddWithValue("$sha", imageSha256);
+        if (command.ExecuteScalar() is not byte[] blob) return null;
+        // The face count, then per face: x, y, width, height, score and the encoding (one length for all faces).
+        var numbers = MemoryMarshal.Cast<byte, float>(blob);
+        var count = (int)numbers[0];
+        if (count == 0) return [];
+        var perFace = (numbers.Length - 1) / count;
+        var faces = new List<CachedFace>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var face = numbers.Slice(1 + i * perFace, perFace);
+            faces.Add(new CachedFace(new FaceBox(face[0], face[1], face[2], face[3]), face[4], face[5..].ToArray()));
+        }
+        return faces;
+    }
+
+    public void PutFaces(string fingerprint, string imageSha256, IReadOnlyList<CachedFace> faces)
+    {
+        var numbers = new List<float> { faces.Count };
+        foreach (var face in faces)
+        {
+            numbers.AddRange([face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score]);
+            numbers.AddRange(face.Embedding);
+        }
+        using var command = _connection.CreateCommand();
+        command.CommandText =
+            "INSERT OR REPLACE INTO all_faces (fingerprint, image_sha256, faces) VALUES ($fingerprint, $sha, $faces)";
+        command.Parameters.AddWithValue("$fingerprint", fingerprint);
+        command.Parameters.AddWithValue("$sha", imageSha256);
+        command.Parameters.AddWithValue("$faces", MemoryMarshal.AsBytes(numbers.ToArray().AsSpan()).ToArray());
         command.ExecuteNonQuery();
     }
 

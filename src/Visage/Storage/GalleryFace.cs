@@ -5,7 +5,6 @@ public sealed record GalleryFace(
     long Id,
     string Identity,
     float[] Embedding,
-    string ModelId,
     string SourcePath,
     string ImageSha256,
     DateTimeOffset AddedAt);

@@ -3,10 +3,10 @@ using OpenCvSharp;
 namespace Visage.Video;
 
 /// <summary>
-/// Writes frames to a video file (<c>--output</c>): MPEG-4 Part 2 in .mp4, .m4v and .mov, Motion JPEG in .avi
+/// Writes frames to a video file: MPEG-4 Part 2 in .mp4, .m4v and .mov, Motion JPEG in .avi
 /// and .mkv, codecs the bundled OpenCV can both write and read. Dispose finalises the file.
 /// </summary>
-public sealed class AnnotatedVideoWriter : IDisposable
+internal sealed class AnnotatedVideoWriter : IDisposable
 {
     private readonly VideoWriter _writer;
     private readonly Size _size;
@@ -18,7 +18,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
         if (!_writer.IsOpened())
         {
             _writer.Dispose();
-            throw new VisageException($"--output {path}: cannot write a video there");
+            throw new InvalidSettingException(VisageSetting.OutputVideo, $"{path}: cannot write a video there");
         }
         _size = frameSize;
         Path = path;
@@ -33,11 +33,11 @@ public sealed class AnnotatedVideoWriter : IDisposable
         {
             ".mp4" or ".m4v" or ".mov" => FourCC.FromString("mp4v"),
             ".avi" or ".mkv" => FourCC.FromString("MJPG"),
-            _ => throw new VisageException($"--output {path}: name the video .mp4, .m4v, .mov, .avi or .mkv"),
+            _ => throw new InvalidSettingException(VisageSetting.OutputVideo, $"{path}: name the video .mp4, .m4v, .mov, .avi or .mkv"),
         };
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
-            throw new VisageException($"--output {path}: folder {folder} does not exist");
+            throw new InvalidSettingException(VisageSetting.OutputVideo, $"{path}: folder {folder} does not exist");
         return fourCc;
     }
 

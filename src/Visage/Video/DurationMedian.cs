@@ -4,7 +4,7 @@ namespace Visage.Video;
 /// The median of many durations in constant memory (a loop may run for days): a histogram of 0.1 ms bins up
 /// to 10 s, and the rare longer durations kept as they are. Not thread-safe.
 /// </summary>
-public sealed class DurationMedian
+internal sealed class DurationMedian
 {
     private const double BinMilliseconds = 0.1;
     private const int Bins = 100_000;

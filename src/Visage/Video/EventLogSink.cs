@@ -3,10 +3,10 @@ using System.Text;
 namespace Visage.Video;
 
 /// <summary>
-/// <c>--events FILE.jsonl</c>: appends each event as one JSON line, flushed at once so other programs can
-/// follow the file. Greetings always; recognitions only when the loop reports them (<c>--events-all</c>).
+/// The event log: appends each event as one JSON line, flushed at once so other programs can
+/// follow the file. Greetings always; recognitions only when the loop reports them.
 /// </summary>
-public sealed class EventLogSink : IWatchEventSink, IDisposable
+internal sealed class EventLogSink : IWatchEventSink, IDisposable
 {
     private readonly StreamWriter _writer;
     private readonly BackgroundQueue<WatchEvent> _queue;
@@ -20,7 +20,7 @@ public sealed class EventLogSink : IWatchEventSink, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new VisageException($"--events {path}: cannot write there ({e.Message})", e);
+            throw new InvalidSettingException(VisageSetting.EventLog, $"{path}: cannot write there ({e.Message})");
         }
         _queue = new BackgroundQueue<WatchEvent>(
             async (e, ct) =>
@@ -28,7 +28,7 @@ public sealed class EventLogSink : IWatchEventSink, IDisposable
                 await _writer.WriteLineAsync(WatchEventJson.Serialize(e).AsMemory(), ct);
                 await _writer.FlushAsync(ct);
             },
-            (_, error) => warn($"--events {path}: {error.Message}"));
+            (_, error) => warn($"event log {path}: {error.Message}"));
     }
 
     public void Post(WatchEvent e) => _queue.Post(e);

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace Visage.Video;
 
 /// <summary>Draws each face's box and name on a frame: green for people it knows, red for strangers.</summary>
-public static class FrameAnnotator
+internal static class FrameAnnotator
 {
     private static readonly Scalar Known = new(80, 200, 60);
     private static readonly Scalar Unknown = new(60, 60, 220);

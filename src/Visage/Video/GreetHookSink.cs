@@ -3,16 +3,16 @@ using System.Diagnostics;
 namespace Visage.Video;
 
 /// <summary>
-/// <c>--on-greet "COMMAND"</c>: runs the command through the shell for each greeting, with the greeting's
+/// The greeting command: runs it through the shell for each greeting, with the greeting's
 /// JSON line on its standard input (door locks, home automation, webhooks). Hooks run one after another on a
 /// background queue; one that fails or runs past its time limit is reported and the loop goes on.
 /// </summary>
-public sealed class GreetHookSink(string command, Action<string> warn, TimeSpan? timeLimit = null)
+internal sealed class GreetHookSink(string command, Action<string> warn, TimeSpan? timeLimit = null)
     : IWatchEventSink, IDisposable
 {
     private readonly BackgroundQueue<WatchEvent> _queue = new(
         (e, ct) => RunAsync(command, e, timeLimit ?? TimeSpan.FromSeconds(30), ct),
-        (_, error) => warn($"--on-greet: {error.Message}"));
+        (_, error) => warn($"greeting command: {error.Message}"));
 
     public void Post(WatchEvent e)
     {

@@ -18,17 +18,23 @@ public sealed class GreetingPolicy
     public GreetingPolicy(int confirmFrames = 3, int windowFrames = 5, TimeSpan? cooldown = null)
     {
         if (windowFrames < 1)
-            throw new VisageException($"window of {windowFrames} frames: must be at least 1 frame");
+            throw new InvalidSettingException(VisageSetting.WindowFrames, $"a window of at least 1 frame is needed, not {windowFrames}");
         if (confirmFrames < 1 || confirmFrames > windowFrames)
-            throw new VisageException(
+            throw new InvalidSettingException(VisageSetting.ConfirmFrames,
                 $"{confirmFrames} confirming frames: must be between 1 and the window of {windowFrames} frames");
         var chosen = cooldown ?? TimeSpan.FromMinutes(10);
         if (chosen < TimeSpan.Zero)
-            throw new VisageException($"cooldown of {chosen}: must not be negative");
+            throw new InvalidSettingException(VisageSetting.Cooldown, $"a cooldown must not be negative, not {chosen}");
         _confirmFrames = confirmFrames;
         _windowFrames = windowFrames;
         _cooldown = chosen;
     }
+
+    /// <summary>
+    /// The seed's words for the people greeted at once: "Welcome Ada, have a nice day." (underscores read as
+    /// spaces), what <c>visage watch</c> says and its events carry as <c>text</c>.
+    /// </summary>
+    public static string Words(IReadOnlyList<string> names) => Speech.GreetingText.For(names);
 
     public int ConfirmFrames => _confirmFrames;
     public int WindowFrames => _windowFrames;

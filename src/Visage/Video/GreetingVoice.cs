@@ -6,7 +6,7 @@ namespace Visage.Video;
 /// Says each greeting on a background queue, so recognition never waits for a voice. A speaker that fails is
 /// reported (once) and the loop goes on.
 /// </summary>
-public sealed class GreetingVoice : IWatchEventSink, IDisposable
+internal sealed class GreetingVoice : IWatchEventSink, IDisposable
 {
     private readonly BackgroundQueue<string> _queue;
     private int _warned;

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace Visage.Video;
 
 /// <summary>Finds and names the faces of one frame. Called from one thread at a time.</summary>
-public interface IFrameRecognizer
+internal interface IFrameRecognizer
 {
     IReadOnlyList<RecognizedFace> Recognize(Mat bgrFrame, CancellationToken ct = default);
 }

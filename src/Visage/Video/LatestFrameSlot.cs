@@ -5,7 +5,7 @@ namespace Visage.Video;
 /// A new frame replaces (and disposes) one that was not taken yet, so the recogniser always gets the newest
 /// frame and a slow recogniser never builds a backlog.
 /// </summary>
-public sealed class LatestFrameSlot<T> : IDisposable where T : class, IDisposable
+internal sealed class LatestFrameSlot<T> : IDisposable where T : class, IDisposable
 {
     private readonly object _gate = new();
     private T? _item;

@@ -6,7 +6,7 @@ namespace Visage.Video;
 /// The on-screen window. OpenCV's windows belong to the thread that made them, so create, show and dispose
 /// on one thread.
 /// </summary>
-public sealed class PreviewWindow : IDisposable
+internal sealed class PreviewWindow : IDisposable
 {
     private const int Escape = 27;
     private readonly string _title;

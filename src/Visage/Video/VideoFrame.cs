@@ -6,7 +6,7 @@ namespace Visage.Video;
 /// One picture from a video source: its number (from 0), when it was taken on the source's clock (a file's
 /// own timeline, or the time since a live source was opened), the wall-clock time it was read, and its BGR pixels.
 /// </summary>
-public sealed class VideoFrame(long index, TimeSpan position, DateTimeOffset readAt, Mat image) : IDisposable
+internal sealed class VideoFrame(long index, TimeSpan position, DateTimeOffset readAt, Mat image) : IDisposable
 {
     public long Index => index;
     public TimeSpan Position => position;

@@ -11,4 +11,7 @@ public enum WatchEnding
 
     /// <summary>Ctrl+C (the loop's cancellation token).</summary>
     Interrupted,
+
+    /// <summary>The source broke: a video file that ends well short of its length (see <see cref="WatchSummary.Error"/>).</summary>
+    Failed,
 }

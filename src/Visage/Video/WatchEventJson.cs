@@ -1,41 +1,30 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Visage.Json;
 
 namespace Visage.Video;
 
 /// <summary>
-/// The JSON form of an event, one line: what <c>--events</c> appends and <c>--on-greet</c> hooks read.
-/// <c>{"event":"greeting","time":"...","frame":12,"seconds":1.2,"names":["Ada"],"text":"Welcome Ada, have a nice day.",
-/// "faces":[{"name":"Ada","nearest":"Ada","distance":0.61,"box":{"x":..,"y":..,"width":..,"height":..}}],"snapshot":null}</c>
+/// One event of the welcome loop, as one JSON line (what an event log appends and a greeting hook reads):
+/// <c>{"event":"greeting","time":"...","frame":12,"seconds":1.2,"source":"door.mp4","people":["Ada"],
+/// "text":"Welcome Ada, have a nice day.","faces":[{"box":{...},"score":0.99,"person":"Ada","known":true,
+/// "distance":0.41,"candidates":[...]}],"snapshot":null,"connection":null}</c>.
+/// Faces have the shape of <see cref="IdentifiedFaceJson"/> (no landmarks). A network stream going down or coming
+/// back (event <c>disconnected</c>, <c>retrying</c>, <c>reconnected</c>) has no people or faces, the last frame read,
+/// and a <see cref="ConnectionJson"/> that says why.
 /// </summary>
-public static class WatchEventJson
+public sealed record WatchEventJson(
+    WatchEventKind Event, DateTimeOffset Time, long Frame, double Seconds, string? Source, IReadOnlyList<string> People,
+    string? Text, IReadOnlyList<IdentifiedFaceJson> Faces, string? Snapshot, ConnectionJson? Connection)
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = false,
-    };
+    public static WatchEventJson From(WatchEvent e) => new(e.Kind, e.Time, e.Frame, Math.Round(e.Position.TotalSeconds, 3),
+        e.Source, e.Names, e.Text, e.Faces.Select(Face).ToList(), e.Snapshot,
+        e.Connection is { } connection ? ConnectionJson.From(connection) : null);
 
-    private sealed record BoxJson(float X, float Y, float Width, float Height);
+    public static string Serialize(WatchEvent e) => VisageJson.Serialize(From(e), indented: false);
 
-    private sealed record FaceJson(string? Name, string? Nearest, float? Distance, BoxJson Box);
-
-    private sealed record EventJson(
-        string Event, DateTimeOffset Time, long Frame, double Seconds, IReadOnlyList<string> Names, string? Text,
-        IReadOnlyList<FaceJson> Faces, string? Snapshot);
-
-    public static string Serialize(WatchEvent e) => JsonSerializer.Serialize(
-        new EventJson(
-            e.Kind switch
-            {
-                WatchEventKind.Greeting => "greeting",
-                _ => "recognition",
-            },
-            e.Time, e.Frame, Math.Round(e.Position.TotalSeconds, 3), e.Names, e.Text,
-            e.Faces.Select(f => new FaceJson(f.Identity, f.Nearest,
-                float.IsFinite(f.Distance) ? MathF.Round(f.Distance, 4) : null,
-                new BoxJson(MathF.Round(f.Box.X, 1), MathF.Round(f.Box.Y, 1), MathF.Round(f.Box.Width, 1),
-                    MathF.Round(f.Box.Height, 1)))).ToList(),
-            e.Snapshot),
-        Options);
+    private static IdentifiedFaceJson Face(RecognizedFace f) => new(
+        BoxJson.From(f.Box), MathF.Round(f.Score, 4), null, f.Identity, f.IsKnown,
+        float.IsFinite(f.Distance) ? MathF.Round(f.Distance, 4) : null,
+        (f.Candidates ?? (f.Nearest is null ? [] : [new Recognition.IdentityDistance(f.Nearest, f.Distance)]))
+            .Select(c => new CandidateJson(c.Identity, MathF.Round(c.Distance, 4))).ToList(),
+        LivenessJson.From(f.Liveness));
 }

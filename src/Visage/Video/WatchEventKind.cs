@@ -5,6 +5,15 @@ public enum WatchEventKind
     /// <summary>People were greeted.</summary>
     Greeting,
 
-    /// <summary>A processed frame had faces in it (logged only with --events-all).</summary>
+    /// <summary>A processed frame had faces in it (logged only when every frame is asked for).</summary>
     Recognition,
+
+    /// <summary>The network stream went down; reconnection starts.</summary>
+    Disconnected,
+
+    /// <summary>A reconnection attempt failed; another follows.</summary>
+    Retrying,
+
+    /// <summary>The network stream is back.</summary>
+    Reconnected,
 }

@@ -1,14 +1,14 @@
 namespace Visage.Video;
 
 /// <summary>What the watch loop does besides recognising: where it writes, what it shows, how it reads files.</summary>
-public sealed record WatchOptions
+internal sealed record WatchOptions
 {
     public FilePacing Pacing { get; init; } = FilePacing.RealTime;
 
-    /// <summary>The annotated video (<c>--output</c>), one frame for every frame read.</summary>
+    /// <summary>The annotated video, one frame for every frame read.</summary>
     public string? OutputPath { get; init; }
 
-    /// <summary>Where the frame of each greeting is saved as PNG (<c>--snapshot</c>).</summary>
+    /// <summary>Where the frame of each greeting is saved as PNG.</summary>
     public string? SnapshotFolder { get; init; }
 
     /// <summary>Show the annotated frames in a window (Escape or q ends the loop).</summary>

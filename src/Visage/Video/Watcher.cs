@@ -10,7 +10,7 @@ namespace Visage.Video;
 /// thread takes the newest frame from it, recognises it, and decides whom to greet. A slow recogniser
 /// therefore skips frames instead of falling behind. Events go to the sinks, which never block recognition.
 /// </summary>
-public sealed class Watcher
+internal sealed class Watcher
 {
     private readonly VideoInput _input;
     private readonly IFrameRecognizer _recognizer;
@@ -21,6 +21,7 @@ public sealed class Watcher
 
     private readonly DurationMedian _times = new();
     private readonly List<string> _greeted = [];
+    private readonly object _posting = new();
     private volatile IReadOnlyList<RecognizedFace> _latest = [];
     private long _read;
     private long _processed;
@@ -28,6 +29,9 @@ public sealed class Watcher
     private int _greetings;
     private int _snapshots;
     private volatile bool _stoppedByUser;
+    private string? _sourceError;
+    private long _lastIndex = -1;
+    private TimeSpan _lastPosition;
 
     public Watcher(VideoInput input, IFrameRecognizer recognizer, GreetingPolicy policy, WatchOptions options,
         IReadOnlyList<IWatchEventSink> sinks, Action<string>? warn = null)
@@ -56,17 +60,31 @@ public sealed class Watcher
         using var failed = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, failed.Token);
 
-        var reading = Task.Factory.StartNew(() => Guard(() => ReadLoop(slot, writer, stop.Token), failed),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var recognising = Task.Factory.StartNew(() => Guard(() => RecogniseLoop(slot, stop.Token), failed),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        await Task.WhenAll(reading, recognising).ConfigureAwait(false);
+        _input.ConnectionChanged += OnConnectionChanged;
+        try
+        {
+            var reading = Task.Factory.StartNew(() => Guard(() => ReadLoop(slot, writer, stop.Token), failed),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var recognising = Task.Factory.StartNew(() => Guard(() => RecogniseLoop(slot, stop.Token), failed),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await Task.WhenAll(reading, recognising).ConfigureAwait(false);
+        }
+        finally
+        {
+            _input.ConnectionChanged -= OnConnectionChanged;
+        }
 
         var ending = ct.IsCancellationRequested ? WatchEnding.Interrupted
             : _stoppedByUser ? WatchEnding.Stopped
+            : _sourceError is not null ? WatchEnding.Failed
             : WatchEnding.EndOfVideo;
         return new WatchSummary(_input.Source.ToString(), ending, Interlocked.Read(ref _read), _processed, _facesSeen,
-            _greetings, _greeted.ToList(), _times.Milliseconds);
+            _greetings, _greeted.ToList(), _times.Milliseconds)
+        {
+            Disconnections = _input.Disconnections,
+            Reconnections = _input.Reconnections,
+            Error = _sourceError,
+        };
     }
 
     // A failure on one thread stops the other, then surfaces from RunAsync.
@@ -91,8 +109,10 @@ public sealed class Watcher
             var clock = Stopwatch.StartNew();
             while (!stop.IsCancellationRequested)
             {
-                using var frame = _input.Read();
+                using var frame = ReadFrame(stop);
                 if (frame is null) break;
+                _lastIndex = frame.Index;
+                _lastPosition = frame.Position;
                 // A frame counts as read once it is due: one still waiting for its time when the loop stops is not.
                 if (!_input.IsLive && _options.Pacing == FilePacing.RealTime)
                 {
@@ -118,6 +138,36 @@ public sealed class Watcher
             slot.Complete();
             window?.Dispose();
         }
+    }
+
+    /// <summary>The next frame; null at the end, when stopped, or when the source broke (the error is kept for the summary).</summary>
+    private VideoFrame? ReadFrame(CancellationToken stop)
+    {
+        try
+        {
+            return _input.Read(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (VideoException e)
+        {
+            _sourceError = e.Message;
+            return null;
+        }
+    }
+
+    // Raised on the reading thread while it waits for a stream to come back.
+    private void OnConnectionChanged(ConnectionEvent change)
+    {
+        var kind = change.Kind switch
+        {
+            ConnectionEventKind.Disconnected => WatchEventKind.Disconnected,
+            ConnectionEventKind.Retrying => WatchEventKind.Retrying,
+            _ => WatchEventKind.Reconnected,
+        };
+        Post(new WatchEvent(kind, change.Time, _lastIndex, _lastPosition, [], []) { Connection = change });
     }
 
     private PreviewWindow? OpenWindow()
@@ -182,9 +232,12 @@ public sealed class Watcher
             GreetingText.For(names), SaveSnapshot(frame, faces)));
     }
 
+    // Greetings come from the recognising thread, connection changes from the reading one: sinks see one at a time.
     private void Post(WatchEvent e)
     {
-        foreach (var sink in _sinks) sink.Post(e);
+        e = e with { Source = _input.Source.ToString() };
+        lock (_posting)
+            foreach (var sink in _sinks) sink.Post(e);
     }
 
     private string? SaveSnapshot(VideoFrame frame, IReadOnlyList<RecognizedFace> faces)
@@ -195,7 +248,7 @@ public sealed class Watcher
         FrameAnnotator.Draw(annotated, faces);
         if (!Cv2.ImWrite(path, annotated))
         {
-            _warn($"--snapshot: could not write {path}");
+            _warn($"snapshot {path}: could not be written");
             return null;
         }
         return path;
@@ -209,7 +262,7 @@ public sealed class Watcher
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new VisageException($"--snapshot {folder}: cannot create the folder ({e.Message})", e);
+            throw new InvalidSettingException(VisageSetting.SnapshotFolder, $"{folder}: cannot create the folder ({e.Message})");
         }
     }
 }

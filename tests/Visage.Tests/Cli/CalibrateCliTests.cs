@@ -39,16 +39,16 @@ public sealed class CalibrateCliTests : IDisposable
         Assert.Equal(36, json.GetProperty("samePairs").GetInt32());
         Assert.Equal(594, json.GetProperty("differentPairs").GetInt32());
         Assert.True(json.GetProperty("falseAcceptRate").GetDouble() <= 0.01);
-        var threshold = json.GetProperty("threshold").GetSingle();
+        var threshold = json.GetProperty("threshold").GetProperty("value").GetSingle();
         Assert.Equal([0x89, 0x50, 0x4E, 0x47], File.ReadAllBytes(plot)[..4]);
 
         var probe = Lfw.PhotosOf(Directory.GetDirectories(folder).Select(Path.GetFileName).First()!)[^1];
         var identify = await VisageCli.RunAsync("identify", probe, "--db", db, "--json");
         Assert.True(identify.ExitCode == 0, identify.ToString());
-        Assert.Equal(threshold, identify.Json.GetProperty("threshold").GetSingle());
+        Assert.Equal(threshold, identify.Json.GetProperty("threshold").GetProperty("value").GetSingle());
 
         var overridden = await VisageCli.RunAsync("identify", probe, "--db", db, "--json", "--threshold", "0.9");
-        Assert.Equal(0.9f, overridden.Json.GetProperty("threshold").GetSingle());
+        Assert.Equal(0.9f, overridden.Json.GetProperty("threshold").GetProperty("value").GetSingle());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class CalibrateCliTests : IDisposable
     public async Task A_gallery_of_another_model_is_refused_before_any_work_and_left_intact()
     {
         var db = Path.Combine(_temp.Path, "other.db");
-        using (await Visage.Storage.SqliteGallery.OpenAsync(db, "another-model", 128)) { }
+        using (await Visage.Storage.SqliteGallery.OpenAsync(db, new Visage.Storage.GalleryBinding("another-model", 128, null, null))) { }
         var before = File.ReadAllBytes(db);
         var plot = Path.Combine(_temp.Path, "never.png");
 

@@ -42,7 +42,7 @@ public sealed class CliTests(SingleFacePeopleFixture fixture) : IClassFixture<Si
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(_people.Length, result.Json.GetProperty("enrolled").GetInt32());
         var identities = result.Json.GetProperty("photos").EnumerateArray()
-            .Select(p => p.GetProperty("identity").GetString()).Order().ToArray();
+            .Select(p => p.GetProperty("person").GetString()).Order().ToArray();
         Assert.Equal(_people.Order().ToArray(), identities);
     }
 
@@ -99,7 +99,7 @@ public sealed class CliTests(SingleFacePeopleFixture fixture) : IClassFixture<Si
         Assert.True(result.ExitCode == 0, result.ToString());
         var names = result.Json.GetProperty("faces").EnumerateArray()
             .Where(f => f.GetProperty("known").GetBoolean())
-            .Select(f => f.GetProperty("identity").GetString()!).ToArray();
+            .Select(f => f.GetProperty("person").GetString()!).ToArray();
         Assert.Equal([_people[0], _people[1]], names);
     }
 
@@ -175,7 +175,7 @@ public sealed class CliTests(SingleFacePeopleFixture fixture) : IClassFixture<Si
     [Fact]
     public async Task A_gallery_of_another_model_is_refused_and_left_intact()
     {
-        using (await SqliteGallery.OpenAsync(Db, "another-model", 128)) { }
+        using (await SqliteGallery.OpenAsync(Db, new GalleryBinding("another-model", 128, null, null))) { }
         var before = File.ReadAllBytes(Db);
 
         AssertOneLineError(await VisageCli.RunAsync("enroll", SeedFolder(), "--db", Db), "another-model");

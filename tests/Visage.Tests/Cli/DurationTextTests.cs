@@ -26,7 +26,7 @@ public sealed class DurationTextTests
     [InlineData("1,5s")]
     public void Anything_else_is_refused_naming_the_option(string text)
     {
-        var error = Assert.Throws<VisageException>(() => DurationText.Parse(text, "--cooldown"));
+        var error = Assert.Throws<UsageException>(() => DurationText.Parse(text, "--cooldown"));
         Assert.StartsWith($"--cooldown: '{text}' is not a duration", error.Message);
     }
 

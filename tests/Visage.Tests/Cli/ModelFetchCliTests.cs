@@ -34,9 +34,11 @@ public sealed class ModelFetchCliTests : IDisposable
         var result = await VisageCli.RunAsync("models", "list", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var pack = result.Json.EnumerateArray().Single(p => p.GetProperty("id").GetString() == ModelCatalog.Default.Id);
+        Assert.Equal(ModelCatalog.Default.Id, result.Json.GetProperty("default").GetString());
+        var pack = result.Json.GetProperty("models").EnumerateArray().Single(p => p.GetProperty("id").GetString() == ModelCatalog.Default.Id);
         Assert.Contains(ModelCatalog.Default.Packages[0].Name, pack.GetProperty("packages").ToString());
         Assert.Contains("MIT", pack.GetProperty("licence").GetString());
-        Assert.Equal(ModelCatalog.Default.DefaultThreshold, pack.GetProperty("defaultThreshold").GetSingle());
+        Assert.Equal(ModelCatalog.Default.DefaultThreshold, pack.GetProperty("threshold").GetSingle());
+        Assert.True(pack.GetProperty("isDefault").GetBoolean());
     }
 }

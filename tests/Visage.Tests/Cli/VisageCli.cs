@@ -17,6 +17,13 @@ internal static class VisageCli
     /// <summary>Runs with some environment variables replaced (PATH, VISAGE_HOME, ...).</summary>
     public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        using var running = Start(environment, args);
+        return await running.WaitAsync(TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>Starts the command and leaves it running (to signal it, or to race it against another).</summary>
+    public static Running Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -26,11 +33,51 @@ internal static class VisageCli
         foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Visage.Cli.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await stdout, await stderr);
+        return new Running(Process.Start(start)!);
+    }
+
+    public sealed class Running : IDisposable
+    {
+        private readonly Process _process;
+        private readonly Task<string> _stdout;
+        private readonly Task<string> _stderr;
+
+        public Running(Process process)
+        {
+            _process = process;
+            _stdout = process.StandardOutput.ReadToEndAsync();
+            _stderr = process.StandardError.ReadToEndAsync();
+        }
+
+        public int Id => _process.Id;
+
+        /// <summary>Sends a POSIX signal (TERM, INT, KILL), as a shell's kill would.</summary>
+        public void Signal(string signal)
+        {
+            using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString()]);
+            kill.WaitForExit();
+        }
+
+        /// <summary>Waits for the exit; a command still running after <paramref name="limit"/> is killed and the test fails.</summary>
+        public async Task<Result> WaitAsync(TimeSpan limit)
+        {
+            using var timeout = new CancellationTokenSource(limit);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"visage still running after {limit.TotalSeconds:0} s; killed");
+            }
+            return new Result(_process.ExitCode, await _stdout, await _stderr);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.Dispose();
+        }
     }
 }

@@ -43,7 +43,7 @@ public sealed class CalibrationTests
     {
         var distances = Enumerable.Range(0, 30).Select(i => new LabelledDistance(i * 0.1f, i % 3 == 0)).ToList();
 
-        var error = Assert.Throws<VisageException>(() => Calibration.Calibrate(distances, 1e-3));
+        var error = Assert.Throws<CalibrationException>(() => Calibration.Calibrate(distances, 1e-3));
 
         Assert.Contains("too few photos", error.Message);
         Assert.Contains("10 same-person pairs", error.Message);

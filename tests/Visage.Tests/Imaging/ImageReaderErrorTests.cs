@@ -18,8 +18,8 @@ public sealed class ImageReaderErrorTests : IDisposable
     {
         var path = _temp.File("missing.jpg");
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "missing.jpg", "cannot read file (no such file)");
-        AssertMessage(await Assert.ThrowsAsync<VisageException>(() => ImageReader.ReadAsync(path)), "missing.jpg", "cannot read file (no such file)");
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "missing.jpg", "cannot read file (no such file)");
+        AssertMessage(await Assert.ThrowsAsync<ImageException>(() => ImageReader.ReadAsync(path)), "missing.jpg", "cannot read file (no such file)");
     }
 
     [Fact]
@@ -27,8 +27,8 @@ public sealed class ImageReaderErrorTests : IDisposable
     {
         var path = Path.Combine(_temp.Path, "nowhere", "gone.png");
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "gone.png", "cannot read file");
-        AssertMessage(await Assert.ThrowsAsync<VisageException>(() => ImageReader.ReadAsync(path)), "gone.png", "cannot read file");
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "gone.png", "cannot read file");
+        AssertMessage(await Assert.ThrowsAsync<ImageException>(() => ImageReader.ReadAsync(path)), "gone.png", "cannot read file");
     }
 
     [Fact]
@@ -37,8 +37,8 @@ public sealed class ImageReaderErrorTests : IDisposable
         var path = _temp.File("album.jpg");
         Directory.CreateDirectory(path);
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "album.jpg", "cannot read file (it is a directory)");
-        AssertMessage(await Assert.ThrowsAsync<VisageException>(() => ImageReader.ReadAsync(path)), "album.jpg", "cannot read file (it is a directory)");
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "album.jpg", "cannot read file (it is a folder)");
+        AssertMessage(await Assert.ThrowsAsync<ImageException>(() => ImageReader.ReadAsync(path)), "album.jpg", "cannot read file (it is a folder)");
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class ImageReaderErrorTests : IDisposable
     {
         var path = _temp.Write("empty.jpg", []);
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "empty.jpg", "empty file (0 bytes)");
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "empty.jpg", "empty file (0 bytes)");
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class ImageReaderErrorTests : IDisposable
     {
         var path = _temp.Write("notes.jpg", "shopping list: eggs, milk\n"u8.ToArray());
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "notes.jpg", "not an image (unrecognised format)");
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "notes.jpg", "not an image (unrecognised format)");
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class ImageReaderErrorTests : IDisposable
     {
         var path = _temp.Write("hollow.jpg", [0xFF, 0xD8, 0xFF, 0xD9]);
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "hollow.jpg", "not an image");
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "hollow.jpg", "not an image");
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         Assert.True(FindMarker(jpeg, 0xDA) < jpeg.Length / 2, "the cut should fall in the entropy-coded data");
         var path = _temp.Write("half.jpg", jpeg[..(jpeg.Length / 2)]);
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "half.jpg",
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "half.jpg",
             "truncated image (JPEG data ends before the end-of-image marker)");
     }
 
@@ -83,7 +83,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         var jpeg = TestImages.MarkedJpeg();
         var path = _temp.Write("nearly.jpg", jpeg[..^2]);
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "nearly.jpg", "truncated image");
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "nearly.jpg", "truncated image");
     }
 
     [Theory]
@@ -106,7 +106,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         var png = TestImages.Encode(noisy, ".png");
         var path = _temp.Write("half.png", png[..(png.Length / 2)]);
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "half.png",
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "half.png",
             "truncated image (PNG chunk 'IDAT' runs past the end of the file)");
     }
 
@@ -116,7 +116,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         var png = TestImages.MarkedPng();
         var path = _temp.Write("noend.png", png[..^12]);
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "noend.png", "truncated image (PNG ends before the IEND chunk)");
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "noend.png", "truncated image (PNG ends before the IEND chunk)");
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         var webp = TestImages.Encode(noisy, ".webp");
         var path = _temp.Write("half.webp", webp[..(webp.Length / 2)]);
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "half.webp", "truncated image (WebP RIFF header says");
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "half.webp", "truncated image (WebP RIFF header says");
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class ImageReaderErrorTests : IDisposable
     {
         var path = _temp.Write("short.bmp", TestImages.TopDownBmp()[..^5]);
 
-        AssertMessage(Assert.Throws<VisageException>(() => ImageReader.Read(path)), "short.bmp",
+        AssertMessage(Assert.Throws<ImageException>(() => ImageReader.Read(path)), "short.bmp",
             "truncated image (BMP pixel data is 11 bytes, the header says 16)");
     }
 
@@ -144,7 +144,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         using var small = new Mat(20, 20, MatType.CV_8UC3, Scalar.All(9));
         var path = _temp.Write("small.png", TestImages.Encode(small, ".png"));
 
-        var ex = Assert.Throws<VisageException>(() => ImageReader.Read(path, new ImageLimits(MaxPixels: 100)));
+        var ex = Assert.Throws<ImageTooLargeException>(() => ImageReader.Read(path, new ImageLimits(MaxPixels: 100)));
 
         AssertMessage(ex, "small.png", "image is 20x20 = 0.0004 megapixels, over the 0.0001 megapixel limit");
         using var allowed = ImageReader.Read(path, new ImageLimits(MaxPixels: 400));
@@ -160,7 +160,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         using var small = new Mat(20, 30, MatType.CV_8UC3, Scalar.All(9));
         var bytes = TestImages.Encode(small, extension);
 
-        var ex = Assert.Throws<VisageException>(() => ImageReader.Decode(bytes, "small" + extension, new ImageLimits(599)));
+        var ex = Assert.Throws<ImageTooLargeException>(() => ImageReader.Decode(bytes, "small" + extension, new ImageLimits(599)));
 
         AssertMessage(ex, "small" + extension, "image is 30x20 = 0.0006 megapixels, over the 0.000599 megapixel limit");
     }
@@ -172,7 +172,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         var path = _temp.Write("bomb.png", TestImages.PngHeaderOnly(100_000, 100_000));
 
         var clock = Stopwatch.StartNew();
-        var ex = Assert.Throws<VisageException>(() => ImageReader.Read(path));
+        var ex = Assert.Throws<ImageTooLargeException>(() => ImageReader.Read(path));
         clock.Stop();
 
         AssertMessage(ex, "bomb.png", "image is 100000x100000 = 10000.0 megapixels, over the 40 megapixel limit");
@@ -187,7 +187,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 5), 6000); // height
         BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 7), 8000); // width
 
-        var ex = Assert.Throws<VisageException>(() => ImageReader.Decode(jpeg, "huge.jpg"));
+        var ex = Assert.Throws<ImageTooLargeException>(() => ImageReader.Decode(jpeg, "huge.jpg"));
 
         AssertMessage(ex, "huge.jpg", "image is 8000x6000 = 48.0 megapixels, over the 40 megapixel limit");
     }
@@ -204,7 +204,7 @@ public sealed class ImageReaderErrorTests : IDisposable
         };
         foreach (var (name, bytes) in cases)
         {
-            var ex = Assert.Throws<VisageException>(() => ImageReader.Decode(bytes, name));
+            var ex = Assert.Throws<ImageException>(() => ImageReader.Decode(bytes, name));
             AssertMessage(ex, name, "");
         }
     }

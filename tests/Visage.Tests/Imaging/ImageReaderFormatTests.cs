@@ -186,7 +186,10 @@ public sealed class ImageReaderFormatTests : IDisposable
         Assert.Equal(40_000_000, ImageLimits.Default.MaxPixels);
         Assert.Equal(40_000_000, new ImageLimits().MaxPixels);
         Assert.Equal(123, new ImageLimits(123).MaxPixels);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ImageLimits(0));
+        var error = Assert.Throws<InvalidSettingException>(() => new ImageLimits(0));
+        Assert.Equal(VisageSetting.MaxMegapixels, error.Setting);
+        Assert.Throws<InvalidSettingException>(() => ImageLimits.FromMegapixels(0.0000001));
+        Assert.Equal(1, ImageLimits.FromMegapixels(0.000001).MaxPixels);
     }
 
     internal static void AssertNear(Vec3b expected, Vec3b actual, int tolerance)

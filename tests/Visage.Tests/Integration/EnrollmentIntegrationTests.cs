@@ -121,47 +121,66 @@ public sealed class EnrollmentIntegrationTests(PipelineFixture fixture) : IDispo
     }
 
     [Fact]
-    public async Task A_known_folder_is_enrolled_once_and_again_after_a_photo_is_added()
+    public async Task A_known_folder_is_enrolled_once_then_kept_in_step_with_the_folder()
     {
         var home = new VisageHome(_temp.File("home"));
-        var galleries = new KnownFolderGalleries(home);
         var known = Lfw.CopyFirstPhotos(LfwGallery.People.Take(2), _temp.File("known"));
 
-        var (first, firstReport) = await galleries.OpenAsync(known, Pipeline, Enroller);
+        var (first, firstSync) = await KnownFolderGalleries.OpenAsync(home, known, Pipeline, Enroller);
         using (first)
         {
-            Assert.NotNull(firstReport);
-            Assert.Equal(2, firstReport.Enrolled);
+            Assert.NotNull(firstSync);
+            Assert.Equal(2, firstSync.Enrollment.Enrolled);
             Assert.Equal(2, (await first.GetFacesAsync()).Count);
         }
 
-        var (reused, reusedReport) = await galleries.OpenAsync(known, Pipeline, Enroller);
+        var (reused, reusedSync) = await KnownFolderGalleries.OpenAsync(home, known, Pipeline, Enroller);
         using (reused)
         {
-            Assert.Null(reusedReport);
+            Assert.Null(reusedSync);
             Assert.Equal(2, (await reused.GetFacesAsync()).Count);
         }
 
         // The same folder written with a trailing separator, as shell completion writes it, is the same folder.
-        var (slashed, slashedReport) = await galleries.OpenAsync(known + Path.DirectorySeparatorChar, Pipeline, Enroller);
+        var (slashed, slashedSync) = await KnownFolderGalleries.OpenAsync(home, known + Path.DirectorySeparatorChar,
+            Pipeline, Enroller);
         using (slashed)
         {
-            Assert.Null(slashedReport);
+            Assert.Null(slashedSync);
         }
 
         // Photo 1 of the fourth person: the third's photo 1 shows bystanders, which a known folder refuses.
         var added = LfwGallery.People[3];
         Lfw.CopyFirstPhotos([added], known);
-        var (grown, grownReport) = await galleries.OpenAsync(known, Pipeline, Enroller);
+        var (grown, grownSync) = await KnownFolderGalleries.OpenAsync(home, known, Pipeline, Enroller);
         using (grown)
         {
-            Assert.NotNull(grownReport);
-            Assert.Equal(3, grownReport.Enrolled);
+            Assert.NotNull(grownSync);
+            Assert.Equal(1, grownSync.Enrollment.Enrolled);
+            Assert.Equal(2, grownSync.Enrollment.AlreadyEnrolled);
             Assert.Contains(added, (await grown.GetFacesAsync()).Select(f => f.Identity));
         }
-        Assert.Single(Directory.GetFiles(home.GalleriesFolder));
+
+        // A photo taken out of the folder takes its face out of the gallery.
+        var removed = LfwGallery.People[0];
+        foreach (var photo in Directory.EnumerateFiles(known, $"{removed}.*")) File.Delete(photo);
+        var (shrunk, shrunkSync) = await KnownFolderGalleries.OpenAsync(home, known, Pipeline, Enroller);
+        using (shrunk)
+        {
+            Assert.NotNull(shrunkSync);
+            Assert.Equal(1, shrunkSync.FacesRemoved);
+            Assert.DoesNotContain(removed, (await shrunk.GetFacesAsync()).Select(f => f.Identity));
+        }
+        Assert.Single(Directory.GetFiles(home.GalleriesFolder, "*.db"));
+
+        // Once the folder is gone, the next known folder opened erases its gallery: no copy of the faces outlives it.
+        Directory.Delete(known, recursive: true);
+        var other = Lfw.CopyFirstPhotos(LfwGallery.People.Skip(4).Take(1), _temp.File("other"));
+        var (next, _) = await KnownFolderGalleries.OpenAsync(home, other, Pipeline, Enroller);
+        next.Dispose();
+        Assert.Equal([next.Location], Directory.GetFiles(home.GalleriesFolder, "*.db"));
     }
 
     private Task<SqliteGallery> OpenGalleryAsync() =>
-        SqliteGallery.OpenAsync(_temp.File("gallery.db"), Pipeline.ModelId, Pipeline.Dimensions);
+        SqliteGallery.OpenAsync(_temp.File("gallery.db"), Pipeline.GalleryBinding);
 }

@@ -14,8 +14,7 @@ internal static class LfwGallery
     public static async Task<IReadOnlyList<GalleryFace>> EnrolFirstPhotosAsync(FacePipeline pipeline, string folder)
     {
         var known = Lfw.CopyFirstPhotos(People, Path.Combine(folder, "known"));
-        using var gallery = await SqliteGallery.OpenAsync(Path.Combine(folder, "gallery.db"), pipeline.ModelId,
-            pipeline.Dimensions);
+        using var gallery = await SqliteGallery.OpenAsync(Path.Combine(folder, "gallery.db"), pipeline.GalleryBinding);
 
         // Some LFW photos show bystanders at the edges; the subject is the biggest face.
         var report = await new Enroller(pipeline).EnrollAsync(gallery, EnrollmentSources.Find([known]), largest: true);

@@ -43,12 +43,16 @@ public sealed class LfwVerificationTests(PipelineFixture fixture, ITestOutputHel
         Assert.InRange(fixture.Pack.DefaultThreshold, choice.Threshold - 0.02f, choice.Threshold + 0.02f);
     }
 
-    private List<LabelledDistance> Distances(string pairsFile) =>
-        LfwPairs.Read(pairsFile, SharedData.LfwImages)
+    private List<LabelledDistance> Distances(string pairsFile)
+    {
+        var pairs = LfwPairs.Read(pairsFile, SharedData.LfwImages);
+        fixture.SubjectsOf(pairs.SelectMany(p => new[] { p.First, p.Second }));
+        return pairs
             .Select(pair => new LabelledDistance(
                 FaceDistance.Euclidean(fixture.SubjectOf(pair.First).Embedding, fixture.SubjectOf(pair.Second).Embedding),
                 pair.SamePerson))
             .ToList();
+    }
 
     private static string F(float value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 

@@ -20,8 +20,8 @@ public sealed class PackEvaluationTests(ITestOutputHelper output)
     public async Task DevTest_accuracy_with_the_DevTrain_threshold(string packId, double atLeast)
     {
         var pack = ModelCatalog.Get(packId);
-        using var pipeline = await FacePipeline.LoadAsync(pack, new ModelStore(VisageHome.FromEnvironment()));
-        var evaluation = new PairEvaluation(new SubjectEncoder(pipeline), pipeline.ModelId);
+        using var recognizer = await FaceRecognizer.LoadAsync(new RecognizerOptions { Model = packId, Threads = 1 });
+        var evaluation = new PairEvaluation(recognizer);
 
         var report = evaluation.Run(new EvaluationRequest(SharedData.LfwPairsDevTest, SharedData.LfwImages,
             SharedData.LfwPairsDevTrain));

@@ -16,11 +16,11 @@ public sealed class PipelineFixture : IAsyncLifetime
     private FacePipeline? _pipeline;
     private SubjectEncoder? _encoder;
 
-    public ModelPack Pack => ModelCatalog.Default;
+    internal ModelPack Pack => ModelCatalog.Default;
 
-    public ModelStore Store { get; } = new(VisageHome.FromEnvironment());
+    internal ModelStore Store { get; } = new(VisageHome.FromEnvironment());
 
-    public FacePipeline Pipeline =>
+    internal FacePipeline Pipeline =>
         _pipeline ?? throw new InvalidOperationException("the pipeline fixture has not been initialised");
 
     /// <summary>Photos where the detector found no face and the central box was analysed instead.</summary>
@@ -30,7 +30,8 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _pipeline = await FacePipeline.LoadAsync(Pack, Store);
+        // One network run per thread: photos are analysed on every core at once (see SubjectsOf).
+        _pipeline = await FacePipeline.LoadAsync(Pack, Store, new PipelineOptions(IntraOpThreads: 1));
         _encoder = new SubjectEncoder(_pipeline);
     }
 
@@ -38,6 +39,25 @@ public sealed class PipelineFixture : IAsyncLifetime
     {
         _pipeline?.Dispose();
         return Task.CompletedTask;
+    }
+
+    /// <summary>The subjects of many photos, those not analysed yet on every core at once.</summary>
+    public IReadOnlyList<Face> SubjectsOf(IEnumerable<string> paths)
+    {
+        var keys = paths.Select(p => Path.GetFullPath(p)).ToList();
+        var missing = keys.Distinct(StringComparer.Ordinal).Where(k => !_subjects.ContainsKey(k)).ToList();
+        var encoder = _encoder ?? throw new InvalidOperationException("the pipeline fixture has not been initialised");
+        var found = OrderedParallel.Map(missing, Environment.ProcessorCount, key =>
+        {
+            using var image = ImageReader.Read(key);
+            return encoder.FindSubject(image);
+        });
+        for (var i = 0; i < missing.Count; i++)
+        {
+            if (found[i].Source == SubjectSource.CentralBox) _fallbacks.Add(missing[i]);
+            _subjects[missing[i]] = found[i].Face;
+        }
+        return keys.Select(k => _subjects[k]).ToList();
     }
 
     /// <summary>

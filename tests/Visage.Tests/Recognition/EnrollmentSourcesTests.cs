@@ -174,9 +174,10 @@ public sealed class EnrollmentSourcesTests : IDisposable
     {
         var photo = Touch("ok.jpg");
 
-        var error = Assert.Throws<VisageException>(() => EnrollmentSources.Find([photo], name));
+        var error = Assert.Throws<InvalidSettingException>(() => EnrollmentSources.Find([photo], name));
 
-        Assert.Contains("--name", error.Message);
-        Assert.Contains("empty", error.Message);
+        Assert.Equal(VisageSetting.PersonName, error.Setting);
+        Assert.True(error.Message.Contains("empty") || error.Message.Contains("blank") || error.Message.Contains("control"),
+            error.Message);
     }
 }

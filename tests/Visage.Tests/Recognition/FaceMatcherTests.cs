@@ -124,7 +124,7 @@ public sealed class FaceMatcherTests
     private static double Chord(double degrees) => 2 * Math.Sin(degrees * Math.PI / 180 / 2);
 
     private static GalleryFace Enrolled(long id, string identity, float[] embedding) =>
-        new(id, identity, embedding, "test-model", $"/photos/{identity}-{id}.jpg", new string((char)('a' + id), 64),
+        new(id, identity, embedding, $"/photos/{identity}-{id}.jpg", new string((char)('a' + id), 64),
             DateTimeOffset.UnixEpoch);
 
     private static Face FaceWith(float[] embedding) =>

@@ -115,14 +115,14 @@ public sealed class SeedOnnxNetworkTests(SeedRandomWeightsFixture random, SeedZe
             File.CreateSymbolicLink(Path.Combine(broken.Path, Path.GetFileName(file)), file);
 
         File.Delete(Path.Combine(broken.Path, "inception_4a_pool_bn_v.csv"));
-        var missing = Assert.Throws<VisageException>(() => SeedNetwork.Build(broken.Path));
+        var missing = Assert.Throws<ModelException>(() => SeedNetwork.Build(broken.Path));
         Assert.Contains("inception_4a_pool_bn_v.csv", missing.Message);
         Assert.Contains("missing", missing.Message);
 
         File.WriteAllText(Path.Combine(broken.Path, "inception_4a_pool_bn_v.csv"), string.Join(",", Enumerable.Repeat("1", 128)));
         File.Delete(Path.Combine(broken.Path, "dense_b.csv"));
         File.WriteAllText(Path.Combine(broken.Path, "dense_b.csv"), "1,2,3");
-        var wrong = Assert.Throws<VisageException>(() => SeedNetwork.Build(broken.Path));
+        var wrong = Assert.Throws<ModelException>(() => SeedNetwork.Build(broken.Path));
         Assert.Contains("dense_b.csv", wrong.Message);
         Assert.Contains("3 numbers", wrong.Message);
     }

@@ -15,8 +15,8 @@ public sealed class SpeechEnginesTests
     [Fact]
     public void An_unknown_voice_is_refused_with_the_choices()
     {
-        var error = Assert.Throws<VisageException>(() => SpeechEngines.Named("hal9000"));
-        Assert.Contains("--voice", error.Message);
+        var error = Assert.Throws<InvalidSettingException>(() => SpeechEngines.Named("hal9000"));
+        Assert.Equal(VisageSetting.Voice, error.Setting);
         Assert.Contains("hal9000", error.Message);
         Assert.Contains("espeak-ng", error.Message);
     }

@@ -43,9 +43,9 @@ public sealed class WaveFileSpeakerTests : IDisposable
     [Fact]
     public void A_folder_that_does_not_exist_is_refused_by_name()
     {
-        var error = Assert.Throws<VisageException>(() =>
+        var error = Assert.Throws<InvalidSettingException>(() =>
             new WaveFileSpeaker(new EspeakNgEngine(), _temp.File("missing/out.wav")));
-        Assert.Contains("--speak-to", error.Message);
+        Assert.Equal(VisageSetting.SpeechFile, error.Setting);
         Assert.Contains("missing", error.Message);
     }
 }

@@ -19,6 +19,36 @@ internal static class Composite
         return output;
     }
 
+    /// <summary>
+    /// A group photo: the photos in a row, left to right, each resized to <paramref name="tileSize"/> pixels square
+    /// (photo k covers x from k*tileSize to (k+1)*tileSize), written as one image.
+    /// </summary>
+    public static string Row(IReadOnlyList<string> photos, string output, int tileSize = 250)
+    {
+        if (photos.Count == 0) throw new ArgumentException("a group photo needs at least one photo", nameof(photos));
+        var tiles = new List<Mat>();
+        try
+        {
+            foreach (var photo in photos)
+            {
+                using var image = Cv2.ImRead(photo);
+                if (image.Empty()) throw new InvalidOperationException($"cannot read {photo}");
+                var tile = new Mat();
+                tiles.Add(tile);
+                Cv2.Resize(image, tile, new Size(tileSize, tileSize), interpolation: InterpolationFlags.Area);
+            }
+            using var row = new Mat();
+            Cv2.HConcat(tiles.ToArray(), row);
+            if (!Cv2.ImWrite(output, row))
+                throw new InvalidOperationException($"cannot write {output}");
+            return output;
+        }
+        finally
+        {
+            foreach (var tile in tiles) tile.Dispose();
+        }
+    }
+
     /// <summary>A plain grey picture: an image with no face in it.</summary>
     public static string Grey(string output, int width = 300, int height = 300)
     {

@@ -43,6 +43,9 @@ internal static class SharedData
             $"Put the shared folder at ../shared beside the checkout or set {EnvironmentVariable} to it.");
     }
 
+    /// <summary>The checkout the tests run from (the folder holding Visage.sln), or null.</summary>
+    public static string? RepositoryRoot => FindRepositoryRoot(AppContext.BaseDirectory);
+
     private static string? FindRepositoryRoot(string start)
     {
         for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)

@@ -29,11 +29,12 @@ public sealed class EventSinkTests : IDisposable
         Assert.Equal(new DateTimeOffset(2026, 5, 1, 8, 30, 0, TimeSpan.Zero), json.GetProperty("time").GetDateTimeOffset());
         Assert.Equal(12, json.GetProperty("frame").GetInt64());
         Assert.Equal(1.2, json.GetProperty("seconds").GetDouble());
-        Assert.Equal("Ada", json.GetProperty("names")[0].GetString());
+        Assert.Equal("Ada", json.GetProperty("people")[0].GetString());
         Assert.Equal("Welcome Ada, have a nice day.", json.GetProperty("text").GetString());
         Assert.Equal("/snaps/1.png", json.GetProperty("snapshot").GetString());
         var face = json.GetProperty("faces")[0];
-        Assert.Equal("Ada", face.GetProperty("name").GetString());
+        Assert.Equal("Ada", face.GetProperty("person").GetString());
+        Assert.True(face.GetProperty("known").GetBoolean());
         Assert.Equal(0.6123, face.GetProperty("distance").GetDouble(), 4);
         Assert.Equal(10.0, face.GetProperty("box").GetProperty("x").GetDouble());
         Assert.Equal(40, face.GetProperty("box").GetProperty("height").GetDouble());
@@ -47,7 +48,8 @@ public sealed class EventSinkTests : IDisposable
 
         var face = JsonDocument.Parse(WatchEventJson.Serialize(e)).RootElement.GetProperty("faces")[0];
 
-        Assert.Equal(JsonValueKind.Null, face.GetProperty("name").ValueKind);
+        Assert.Equal(JsonValueKind.Null, face.GetProperty("person").ValueKind);
+        Assert.False(face.GetProperty("known").GetBoolean());
         Assert.Equal(JsonValueKind.Null, face.GetProperty("distance").ValueKind);
     }
 
@@ -73,9 +75,10 @@ public sealed class EventSinkTests : IDisposable
     {
         var path = _temp.File("no/such/folder/events.jsonl");
 
-        var error = Assert.Throws<VisageException>(() => new EventLogSink(path, _ => { }));
+        var error = Assert.Throws<InvalidSettingException>(() => new EventLogSink(path, _ => { }));
 
-        Assert.StartsWith($"--events {path}: cannot write there", error.Message);
+        Assert.Equal(VisageSetting.EventLog, error.Setting);
+        Assert.StartsWith($"{path}: cannot write there", error.Message);
     }
 
     [Fact]
@@ -90,7 +93,7 @@ public sealed class EventSinkTests : IDisposable
         await hook.CompleteAsync();
 
         Assert.Equal(["Ada", "Cy"], File.ReadAllLines(received)
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("names")[0].GetString()));
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("people")[0].GetString()));
     }
 
     [Fact]
@@ -109,7 +112,7 @@ public sealed class EventSinkTests : IDisposable
         Assert.Equal(2, warnings.Count);
         Assert.All(warnings, w =>
         {
-            Assert.StartsWith("--on-greet: ", w);
+            Assert.StartsWith("greeting command: ", w);
             Assert.Contains("exited with status 7", w);
             Assert.Contains("lock offline", w);
         });

@@ -93,11 +93,12 @@ public sealed class GreetingPolicyTests
     [InlineData(1, 0)]
     public void Impossible_counts_are_refused(int confirm, int window)
     {
-        var error = Assert.Throws<VisageException>(() => new GreetingPolicy(confirm, window));
-        Assert.Contains("frames", error.Message);
+        var error = Assert.Throws<InvalidSettingException>(() => new GreetingPolicy(confirm, window));
+        Assert.Contains("frame", error.Message);
     }
 
     [Fact]
     public void A_negative_cooldown_is_refused() =>
-        Assert.Throws<VisageException>(() => new GreetingPolicy(3, 5, TimeSpan.FromSeconds(-1)));
+        Assert.Equal(VisageSetting.Cooldown,
+            Assert.Throws<InvalidSettingException>(() => new GreetingPolicy(3, 5, TimeSpan.FromSeconds(-1))).Setting);
 }

@@ -23,6 +23,7 @@ public sealed class VideoInputTests : IDisposable
     [Theory]
     [InlineData("small.avi")]
     [InlineData("small.mp4")]
+    [InlineData("small.mkv")]
     public async Task A_file_gives_every_frame_timed_by_its_frame_rate(string name)
     {
         using var input = await VideoInput.OpenAsync(new VideoSource.File(SmallVideo(name, 12, 4)), Timeout);
@@ -55,7 +56,7 @@ public sealed class VideoInputTests : IDisposable
     {
         var path = _temp.Write("broken.mp4", Enumerable.Range(0, 20_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
 
-        var error = await Assert.ThrowsAsync<VisageException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
+        var error = await Assert.ThrowsAsync<VideoException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
 
         Assert.StartsWith($"{path}: ", error.Message);
         Assert.DoesNotContain('\n', error.Message);
@@ -67,9 +68,56 @@ public sealed class VideoInputTests : IDisposable
         var whole = File.ReadAllBytes(SmallVideo("whole.avi", 10, 10));
         var path = _temp.Write("cut.avi", whole[..300]);
 
-        var error = await Assert.ThrowsAsync<VisageException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
+        var error = await Assert.ThrowsAsync<VideoException>(() => VideoInput.OpenAsync(new VideoSource.File(path), Timeout));
 
         Assert.StartsWith($"{path}: ", error.Message);
+    }
+
+    /// <summary>
+    /// A file that opens but stops giving pictures long before the end its container states: an AVI whose second
+    /// half is missing, and an MP4 with its index in front (as phones and web encoders write) holding a tenth of its
+    /// pictures. Reading it to the end is an error naming the file and the frames it had, not an ordinary end.
+    /// </summary>
+    [Theory]
+    [InlineData("cut.avi", 0.5)]
+    [InlineData("cut.mp4", 0.3)]
+    public async Task A_video_that_ends_well_short_of_its_stated_length_is_an_error(string name, double kept)
+    {
+        // Noise, so the pictures outweigh the index.
+        var whole = _temp.File("whole" + Path.GetExtension(name));
+        TestVideos.Write(whole, 25, new Size(64, 48), Enumerable.Range(0, 100).Select(_ => new TestVideos.Shot(() =>
+        {
+            var noise = new Mat(48, 64, MatType.CV_8UC3);
+            Cv2.Randu(noise, Scalar.All(0), Scalar.All(255));
+            return noise;
+        }, 1)));
+        if (name.EndsWith(".mp4")) whole = IndexInFront(whole);
+        var bytes = File.ReadAllBytes(whole);
+        var path = _temp.Write(name, bytes[..(int)(bytes.Length * kept)]);
+
+        using var input = await VideoInput.OpenAsync(new VideoSource.File(path), Timeout);
+        var read = 0;
+        var error = Assert.Throws<VideoException>(() =>
+        {
+            while (input.Read() is { } frame)
+            {
+                frame.Dispose();
+                read++;
+            }
+        });
+
+        Assert.InRange(read, 1, 90);
+        Assert.Equal($"{path}: the video ends after {read} of its 100 frames (cut short or corrupt)", error.Message);
+    }
+
+    private string IndexInFront(string mp4)
+    {
+        var moved = _temp.File("faststart.mp4");
+        using var ffmpeg = System.Diagnostics.Process.Start("ffmpeg",
+            ["-hide_banner", "-loglevel", "error", "-y", "-i", mp4, "-c", "copy", "-movflags", "+faststart", moved])!;
+        ffmpeg.WaitForExit();
+        Assert.Equal(0, ffmpeg.ExitCode);
+        return moved;
     }
 
     [Fact]
@@ -84,7 +132,7 @@ public sealed class VideoInputTests : IDisposable
     [Fact]
     public async Task A_camera_that_is_not_there_is_named()
     {
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<VideoException>(() =>
             VideoInput.OpenAsync(new VideoSource.Camera(57), Timeout));
 
         Assert.StartsWith("camera 57 could not be opened", error.Message);
@@ -93,10 +141,11 @@ public sealed class VideoInputTests : IDisposable
     [Fact]
     public async Task A_negative_camera_index_is_refused()
     {
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<InvalidSettingException>(() =>
             VideoInput.OpenAsync(new VideoSource.Camera(-1), Timeout));
 
-        Assert.Contains("--camera -1", error.Message);
+        Assert.Equal(VisageSetting.Camera, error.Setting);
+        Assert.Contains("-1", error.Message);
     }
 
     [Theory]
@@ -106,7 +155,7 @@ public sealed class VideoInputTests : IDisposable
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<VideoException>(() =>
             VideoInput.OpenAsync(new VideoSource.Url(url), TimeSpan.FromSeconds(2)));
 
         Assert.StartsWith(url, error.Message);
@@ -118,9 +167,10 @@ public sealed class VideoInputTests : IDisposable
     [InlineData("/tmp/file.mp4")]
     public async Task Something_that_is_not_a_url_is_refused(string url)
     {
-        var error = await Assert.ThrowsAsync<VisageException>(() =>
+        var error = await Assert.ThrowsAsync<InvalidSettingException>(() =>
             VideoInput.OpenAsync(new VideoSource.Url(url), Timeout));
 
-        Assert.Contains("--url", error.Message);
+        Assert.Equal(VisageSetting.StreamUrl, error.Setting);
+        Assert.Contains("is not a stream URL", error.Message);
     }
 }

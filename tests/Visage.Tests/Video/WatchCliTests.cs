@@ -30,7 +30,7 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
 
     private static List<string[]> GreetedNames(IEnumerable<JsonElement> events) =>
         events.Where(e => e.GetProperty("event").GetString() == "greeting")
-            .Select(e => e.GetProperty("names").EnumerateArray().Select(n => n.GetString()!).ToArray())
+            .Select(e => e.GetProperty("people").EnumerateArray().Select(n => n.GetString()!).ToArray())
             .ToList();
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
             first.GetProperty("seconds").GetDouble(), 3);
         Assert.True(first.GetProperty("time").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
         var face = Assert.Single(first.GetProperty("faces").EnumerateArray());
-        Assert.Equal(scenario.First, face.GetProperty("name").GetString());
+        Assert.Equal(scenario.First, face.GetProperty("person").GetString());
         Assert.InRange(face.GetProperty("distance").GetDouble(), 0, ModelCatalog.Default.DefaultThreshold);
         Assert.True(face.GetProperty("box").GetProperty("width").GetDouble() > 20);
 
@@ -68,7 +68,7 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
         // Four people-shots of 20 frames, one face each.
         Assert.Equal(4 * WatchScenarioFixture.ShotFrames, summary.GetProperty("facesSeen").GetInt64());
         Assert.True(summary.GetProperty("medianMilliseconds").GetDouble() > 0);
-        Assert.Equal("end of video", summary.GetProperty("ending").GetString());
+        Assert.Equal("end_of_video", summary.GetProperty("ending").GetString());
     }
 
     [Fact]
@@ -117,8 +117,8 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
         Assert.Equal(WatchScenarioFixture.ShotFrames, strangerFrames.Count);
         Assert.All(strangerFrames, e =>
         {
-            Assert.Empty(e.GetProperty("names").EnumerateArray());
-            Assert.Equal(JsonValueKind.Null, e.GetProperty("faces")[0].GetProperty("name").ValueKind);
+            Assert.Empty(e.GetProperty("people").EnumerateArray());
+            Assert.Equal(JsonValueKind.Null, e.GetProperty("faces")[0].GetProperty("person").ValueKind);
             Assert.True(e.GetProperty("faces")[0].GetProperty("distance").GetDouble() > ModelCatalog.Default.DefaultThreshold);
         });
         Assert.Equal(2, log.Count(e => e.GetProperty("event").GetString() == "greeting"));
@@ -203,13 +203,34 @@ public sealed class WatchCliTests(WatchScenarioFixture scenario) : IClassFixture
     }
 
     [Fact]
+    public async Task A_video_cut_short_is_an_error_after_the_summary_of_what_it_showed()
+    {
+        var bytes = File.ReadAllBytes(scenario.AviVideo);
+        var cut = _temp.Write("cut.avi", bytes[..(bytes.Length * 6 / 10)]);
+
+        var result = await VisageCli.RunAsync("watch", "--video", cut, "--db", scenario.Db, "--no-window",
+            "--voice", "none", "--every-frame", "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        var error = Assert.Single(result.Err.Split('\n'), l => l.StartsWith("visage: error:", StringComparison.Ordinal));
+        var read = result.Json.GetProperty("framesRead").GetInt64();
+        Assert.InRange(read, 1, WatchScenarioFixture.TotalFrames * 9 / 10);
+        Assert.Equal($"visage: error: {cut}: the video ends after {read} of its {WatchScenarioFixture.TotalFrames} frames (cut short or corrupt)",
+            error);
+        Assert.Equal("failed", result.Json.GetProperty("ending").GetString());
+        Assert.Equal(error["visage: error: ".Length..], result.Json.GetProperty("error").GetString());
+        // What it saw before the break still counts: the first person was greeted.
+        Assert.Equal(scenario.First, result.Json.GetProperty("greeted")[0].GetString());
+    }
+
+    [Fact]
     public async Task A_galleries_calibrated_threshold_is_used_unless_threshold_is_given()
     {
         var db = _temp.File("calibrated.db");
         File.Copy(scenario.Db, db);
         var pack = ModelCatalog.Default;
-        using (var gallery = await SqliteGallery.OpenAsync(db, pack.Id, pack.Dimensions,
-                   GalleryOpenMode.MustExist))
+        using (var gallery = await SqliteGallery.OpenAsync(db, new GalleryBinding(pack.Id, pack.Dimensions, null, null),
+                   GalleryOpenMode.MustExistWritable))
             await gallery.SetThresholdAsync(new GalleryThreshold(0.05f, "stricter than any real match"));
 
         var strict = await VisageCli.RunAsync("watch", "--video", scenario.Video, "--db", db, "--no-window",

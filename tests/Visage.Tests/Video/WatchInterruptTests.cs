@@ -17,7 +17,9 @@ public sealed class WatchInterruptTests(WatchScenarioFixture scenario) : IClassF
     public async Task Ctrl_c_ends_the_loop_with_a_summary_and_a_playable_output_video()
     {
         var output = _temp.File("interrupted.mp4");
-        var start = new ProcessStartInfo("dotnet")
+        // Through env --default-signal: a suite started in the background (cmd &) has SIGINT ignored, which
+        // children inherit; a user's terminal never does.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -25,7 +27,7 @@ public sealed class WatchInterruptTests(WatchScenarioFixture scenario) : IClassF
         };
         foreach (var arg in new[]
                  {
-                     Path.Combine(AppContext.BaseDirectory, "Visage.Cli.dll"), "watch", "--video", scenario.Video,
+                     "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "Visage.Cli.dll"), "watch", "--video", scenario.Video,
                      "--db", scenario.Db, "--no-window", "--voice", "none", "--output", output, "--json",
                  })
             start.ArgumentList.Add(arg);

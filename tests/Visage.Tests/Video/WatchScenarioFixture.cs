@@ -35,6 +35,17 @@ public sealed class WatchScenarioFixture : IAsyncLifetime
 
     public string Video => Path.Combine(_root, "door.mp4");
 
+    /// <summary>The same video in Motion JPEG (.avi): every frame stands alone, as a stream's do.</summary>
+    public string AviVideo => Path.Combine(_root, "door.avi");
+
+    /// <summary>
+    /// For streams, looped: the first person for 2 s, wall, the stranger for 2 s, wall (5 s, Motion JPEG).
+    /// </summary>
+    public string ArrivalClip => Path.Combine(_root, "arrival.avi");
+
+    /// <summary>For streams after an outage, looped: the first person again, wall, the second person, wall.</summary>
+    public string ReturnClip => Path.Combine(_root, "return.avi");
+
     public string Root => _root;
 
     public async Task InitializeAsync()
@@ -48,16 +59,20 @@ public sealed class WatchScenarioFixture : IAsyncLifetime
             File.Copy(Lfw.PhotosOf(person)[0], Path.Combine(KnownFolder, person + ".jpg"));
 
         var wall = TestVideos.Plain(128);
-        TestVideos.Write(Video, Fps, new Size(250, 250),
+        TestVideos.Shot[] door =
         [
             new(TestVideos.Photo(Lfw.PhotosOf(First)[1]), ShotFrames), new(wall, GapFrames),
             new(TestVideos.Photo(Lfw.PhotosOf(Second)[1]), ShotFrames), new(wall, GapFrames),
             new(TestVideos.Photo(Lfw.PhotosOf(Stranger)[0]), ShotFrames), new(wall, GapFrames),
             new(TestVideos.Photo(Lfw.PhotosOf(First)[1]), ShotFrames),
-        ]);
+        ];
+        TestVideos.Write(Video, Fps, new Size(250, 250), door);
+        TestVideos.Write(AviVideo, Fps, new Size(250, 250), door);
+        TestVideos.Write(ArrivalClip, Fps, new Size(250, 250), [door[0], door[1], door[4], door[5]]);
+        TestVideos.Write(ReturnClip, Fps, new Size(250, 250), [door[0], door[1], door[2], door[3]]);
 
         using var pipeline = await FacePipeline.LoadAsync(ModelCatalog.Default, new ModelStore(VisageHome.FromEnvironment()));
-        using var gallery = await SqliteGallery.OpenAsync(Db, pipeline.ModelId, pipeline.Dimensions, GalleryOpenMode.CreateIfMissing);
+        using var gallery = await SqliteGallery.OpenAsync(Db, pipeline.GalleryBinding, GalleryOpenMode.CreateIfMissing);
         await new Enroller(pipeline).EnrollAsync(gallery, EnrollmentSources.Find([KnownFolder]));
     }
 

@@ -6,7 +6,7 @@ namespace Visage.Models.FaceApi;
 /// is the one of dlib's face recognition example with weights trained by Davis King (dlib); the package
 /// stores them for TensorFlow.js, mostly quantised to 8 bits.
 /// </summary>
-public static class FaceApiPackage
+internal static class FaceApiPackage
 {
     public static NpmPackage Package { get; } = new(
         "@vladmandic/face-api",

@@ -22,7 +22,7 @@ namespace Visage.Models.FaceApi;
 /// (dlib adds tensors of different sizes that way).
 /// </para>
 /// </summary>
-public static class FaceRecognitionNetwork
+internal static class FaceRecognitionNetwork
 {
     public const string ManifestFileName = "face_recognition_model-weights_manifest.json";
     public const string WeightsFileName = "face_recognition_model.bin";

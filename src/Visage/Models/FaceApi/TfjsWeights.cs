@@ -12,7 +12,7 @@ namespace Visage.Models.FaceApi;
 /// The stream must hold exactly the bytes the manifest describes; a missing file, any other length or a
 /// malformed entry is a <see cref="VisageException"/> that names the file at fault.
 /// </summary>
-public sealed class TfjsWeights
+internal sealed class TfjsWeights
 {
     private readonly Dictionary<string, TfjsTensor> _tensors;
     private readonly List<string> _names;

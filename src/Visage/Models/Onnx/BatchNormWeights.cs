@@ -1,4 +1,4 @@
 namespace Visage.Models.Onnx;
 
 /// <summary>The four vectors of an inference-mode batch normalisation, and its epsilon.</summary>
-public sealed record BatchNormWeights(float[] Gamma, float[] Beta, float[] Mean, float[] Variance, float Epsilon);
+internal sealed record BatchNormWeights(float[] Gamma, float[] Beta, float[] Mean, float[] Variance, float Epsilon);

@@ -11,7 +11,7 @@ namespace Visage.Models.Onnx;
 /// Tensors are float32, channels first, with a free batch dimension. Each method adds one step and
 /// returns the name of its output.
 /// </summary>
-public sealed class OnnxGraphBuilder
+internal sealed class OnnxGraphBuilder
 {
     private const int Opset = 13;
     private readonly GraphProto _graph;

@@ -8,7 +8,7 @@ namespace Visage.Models.Seed;
 /// numbers of unit length. Every convolution is followed by batch normalisation (folded into it) and ReLU;
 /// padding is explicit and comes after the activation, as in the Keras model.
 /// </summary>
-public static class SeedNetwork
+internal static class SeedNetwork
 {
     public const int InputSize = 96;
     public const int EmbeddingSize = 128;

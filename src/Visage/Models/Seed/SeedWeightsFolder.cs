@@ -10,14 +10,14 @@ namespace Visage.Models.Seed;
 /// several). Every read checks the count against the shape the tensor must have and names the file at fault.
 /// A fingerprint of everything read tells one set of weights from another.
 /// </summary>
-public sealed class SeedWeightsFolder
+internal sealed class SeedWeightsFolder
 {
     private readonly IncrementalHash _fingerprint = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public SeedWeightsFolder(string folder)
     {
         if (!Directory.Exists(folder))
-            throw new VisageException($"{folder}: no such folder of seed weights");
+            throw new ModelException(folder, ModelProblem.BadWeights, $"{folder}: no such folder of seed weights");
         Folder = folder;
     }
 
@@ -38,11 +38,11 @@ public sealed class SeedWeightsFolder
         }
         catch (FileNotFoundException)
         {
-            throw new VisageException($"{path}: missing seed weight file (expected {expectedCount} numbers)");
+            throw new ModelException(Folder, ModelProblem.BadWeights, $"{path}: missing seed weight file (expected {expectedCount} numbers)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new VisageException($"{path}: cannot read seed weight file ({e.Message})");
+            throw new ModelException(Folder, ModelProblem.BadWeights, $"{path}: cannot read seed weight file ({e.Message})");
         }
 
         var values = new List<float>((int)Math.Min(expectedCount, int.MaxValue));
@@ -51,11 +51,11 @@ public sealed class SeedWeightsFolder
             var token = text.AsSpan()[range];
             if (token.IsEmpty) continue;
             if (!float.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                throw new VisageException($"{path}: '{token.ToString()}' is not a number");
+                throw new ModelException(Folder, ModelProblem.BadWeights, $"{path}: '{token.ToString()}' is not a number");
             values.Add(value);
         }
         if (values.Count != expectedCount)
-            throw new VisageException(
+            throw new ModelException(Folder, ModelProblem.BadWeights, 
                 $"{path}: {values.Count} numbers, but this tensor has {expectedCount}");
 
         var array = values.ToArray();

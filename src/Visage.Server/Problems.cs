@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Visage.Json;
+using Visage.Recognition;
+
+namespace Visage.Server;
+
+/// <summary>
+/// Every error of the service as <c>application/problem+json</c>: a status, a title, and a one-line
+/// <c>detail</c> that names the input at fault (the form field and file, the person, the key, the setting),
+/// with the library's typed errors mapped to statuses and their facts (boxes found, setting) as extensions.
+/// </summary>
+internal static class Problems
+{
+    public static Task WriteAsync(HttpContext context, int status, string detail,
+        IReadOnlyDictionary<string, object?>? extensions = null)
+    {
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = ReasonPhrases.GetReasonPhrase(status),
+            Detail = OneLine(detail),
+        };
+        if (extensions is not null)
+            foreach (var (name, value) in extensions) problem.Extensions[name] = value;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).AsTask();
+    }
+
+    /// <summary>A result for endpoints that refuse before calling the library (a missing field, a bad query).</summary>
+    public static IResult Result(int status, string detail, IReadOnlyDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(OneLine(detail), statusCode: status, extensions: extensions?.ToDictionary());
+
+    public static (int Status, string Detail, Dictionary<string, object?> Extensions) Describe(Exception e, long maxRequestBytes)
+    {
+        var none = new Dictionary<string, object?>();
+        return e switch
+        {
+            ImageTooLargeException big => (StatusCodes.Status413PayloadTooLarge, big.Message,
+                new() { ["pixels"] = big.Pixels, ["limit"] = big.Limit }),
+            FaceCountException faces => (StatusCodes.Status422UnprocessableEntity, faces.Message,
+                new() { ["boxes"] = faces.Boxes.Select(BoxJson.From).ToList() }),
+            ImageException image => (StatusCodes.Status422UnprocessableEntity, image.Message, none),
+            PersonException { Exists: true } person => (StatusCodes.Status409Conflict, person.Message, new() { ["person"] = person.Name }),
+            PersonException person => (StatusCodes.Status404NotFound, person.Message, new() { ["person"] = person.Name }),
+            InvalidSettingException setting => (StatusCodes.Status400BadRequest, $"{Field(setting.Setting)}: {setting.Message}",
+                new() { ["setting"] = Field(setting.Setting) }),
+            CalibrationException calibration => (StatusCodes.Status422UnprocessableEntity, calibration.Message,
+                new()
+                {
+                    ["samePairs"] = calibration.SamePairs, ["differentPairs"] = calibration.DifferentPairs,
+                    ["neededSamePairs"] = calibration.NeededSamePairs, ["neededDifferentPairs"] = calibration.NeededDifferentPairs,
+                }),
+            GalleryException gallery => (StatusCodes.Status503ServiceUnavailable, gallery.Message,
+                new() { ["problem"] = Snake(gallery.Problem.ToString()) }),
+            ModelException model => (StatusCodes.Status503ServiceUnavailable, model.Message, new() { ["model"] = model.Model }),
+            VisageException visage => (StatusCodes.Status422UnprocessableEntity, visage.Message, none),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (StatusCodes.Status413PayloadTooLarge, TooLarge(maxRequestBytes), none),
+            InvalidDataException when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
+                (StatusCodes.Status413PayloadTooLarge, TooLarge(maxRequestBytes), none),
+            BadHttpRequestException bad => (bad.StatusCode, $"request: {bad.Message}", none),
+            System.Text.Json.JsonException json => (StatusCodes.Status400BadRequest, $"request body: not the JSON expected ({json.Message})", none),
+            _ => (StatusCodes.Status500InternalServerError, $"unexpected failure: {e.GetType().Name}", none),
+        };
+    }
+
+    public static string TooLarge(long maxRequestBytes) =>
+        $"request body: larger than the limit of {maxRequestBytes / (1024.0 * 1024.0):0.#} MB";
+
+    /// <summary>The request field a refused setting came from.</summary>
+    private static string Field(VisageSetting setting) => setting switch
+    {
+        VisageSetting.Threshold => "threshold",
+        VisageSetting.FalseAcceptRate => "falseAcceptRate",
+        VisageSetting.PersonName => "name",
+        VisageSetting.MaxMegapixels => "maxMegapixels",
+        _ => char.ToLowerInvariant(setting.ToString()[0]) + setting.ToString()[1..],
+    };
+
+    private static string Snake(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    private static string OneLine(string text) => PersonName.Printable(text.ReplaceLineEndings(" ").Trim());
+}
+
+/// <summary>Turns any exception an endpoint lets out into the problem Problems describes.</summary>
+internal sealed class VisageExceptionHandler(ServerOptions options) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested) return true;
+        var (status, detail, extensions) = Problems.Describe(exception, options.MaxRequestBytes);
+        if (exception is GalleryException { Problem: GalleryProblem.Locked })
+            context.Response.Headers.RetryAfter = "10";
+        await Problems.WriteAsync(context, status, detail, extensions);
+        return true;
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Visage.Execution;
+
+/// <summary>An ONNX Runtime session (CPU) at a graph optimisation level and a number of intra-op threads.</summary>
+internal sealed class OnnxRuntimeRunner : INetworkRunner
+{
+    private readonly OnnxModel _model;
+    private readonly InferenceSession _session;
+    private readonly RunOptions _run = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+
+    public OnnxRuntimeRunner(OnnxModel model, GraphOptimization optimization, int threads,
+        GraphRewrite rewrite = GraphRewrite.None)
+    {
+        _model = model;
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = optimization switch
+            {
+                GraphOptimization.None => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            },
+            InterOpNumThreads = 1,
+            IntraOpNumThreads = threads,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        _session = new InferenceSession(model.BytesFor(rewrite), options);
+        _inputNames = [model.InputName];
+        _outputNames = [.. model.OutputNames];
+    }
+
+    /// <summary>ONNX Runtime's version, part of every plan's cache key.</summary>
+    public static string LibraryVersion => OrtEnv.Instance().GetVersionString();
+
+    public float[][] Run(float[] input, int count)
+    {
+        long[] shape = [count, .. _model.ItemShape.Select(d => (long)d)];
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+            input.AsMemory(0, count * _model.ItemSize), shape);
+        using var results = _session.Run(_run, _inputNames, [value], _outputNames);
+        var outputs = new float[results.Count][];
+        for (var i = 0; i < outputs.Length; i++)
+            outputs[i] = results[i].GetTensorDataAsSpan<float>().ToArray();
+        return outputs;
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _run.Dispose();
+    }
+}

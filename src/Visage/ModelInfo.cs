@@ -1,0 +1,16 @@
+namespace Visage;
+
+/// <summary>A model pack as people choose one: what it is, its licence, its threshold, whether it is installed.</summary>
+public sealed record ModelInfo(
+    string Id,
+    string Description,
+    string Licence,
+    bool IsDefault,
+    IReadOnlyList<ModelPackage> Packages,
+    IReadOnlyList<ModelPackFile> Files,
+    int Dimensions,
+    float Threshold,
+    string ThresholdProvenance,
+    bool Installed,
+    string Folder,
+    bool Fused = false);

@@ -1,0 +1,135 @@
+using System.Runtime.InteropServices;
+using Npgsql;
+using Visage.Storage.Postgres;
+
+namespace Visage.Search;
+
+/// <summary>
+/// Keeps one replica's in-memory index in step with the shared store: it LISTENs on the change channel and,
+/// on each notification (and every few seconds anyway), applies the changes logged after the last one it
+/// applied, in order. A lost connection is retried; on its return the log replays whatever was missed, so no
+/// change is skipped. Changes become visible in id order (see <see cref="PostgresSchema.ChangesLock"/>), so
+/// "after the last id applied" is all a replica has to remember.
+/// </summary>
+internal sealed class PostgresIndexSync : IAsyncDisposable
+{
+    /// <summary>The listening connection's application_name, as the server lists it.</summary>
+    public const string ApplicationName = "visage-index-sync";
+
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
+
+    private readonly NpgsqlDataSource _source;
+    private readonly IFaceIndex _index;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private long _applied;
+
+    private PostgresIndexSync(NpgsqlDataSource source, IFaceIndex index, long fromChange)
+    {
+        _source = source;
+        _index = index;
+        _applied = fromChange;
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    /// <summary>The last change applied to the index.</summary>
+    public long AppliedChange => Interlocked.Read(ref _applied);
+
+    /// <summary>Whether the listening connection is up (false while it is being retried).</summary>
+    public bool Connected { get; private set; }
+
+    /// <summary>The last connection failure, for health reports; null once connected again.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>
+    /// Starts following the store at <paramref name="url"/> for an index that holds every change up to
+    /// <paramref name="fromChange"/> (the number after the colon of the stamp it was built or loaded at).
+    /// </summary>
+    public static PostgresIndexSync Start(string url, IFaceIndex index, long fromChange)
+    {
+        var settings = PostgresLocation.Parse(url);
+        settings.KeepAlive = 10;
+        settings.ApplicationName = ApplicationName;
+        return new PostgresIndexSync(NpgsqlDataSource.Create(settings.ConnectionString), index, fromChange);
+    }
+
+    /// <summary>The change number of a stamp "STORE:CHANGE".</summary>
+    public static long ChangeOf(string stamp) => long.Parse(stamp[(stamp.LastIndexOf(':') + 1)..]);
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _source.OpenConnectionAsync(ct);
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.ChangesChannel}", connection))
+                    await listen.ExecuteNonQueryAsync(ct);
+                Connected = true;
+                LastError = null;
+                // Listening first, then catching up: a change committed in between is both read and announced.
+                await CatchUpAsync(connection, ct);
+                while (!ct.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(Poll, ct);
+                    await CatchUpAsync(connection, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Whatever broke (the connection, the server, a change the index refused), start over from
+                // the last change applied: the log is the truth, and replaying it is harmless.
+                Connected = false;
+                LastError = e.Message;
+                try { await Task.Delay(Retry, ct); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    private async Task CatchUpAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT c.id, c.kind, c.face_id, c.identity, c.new_identity, f.embedding
+            FROM changes c LEFT JOIN faces f ON c.kind = 'add' AND f.id = c.face_id
+            WHERE c.id > $1 ORDER BY c.id
+            """, connection);
+        command.Parameters.AddWithValue(AppliedChange);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetInt64(0);
+            var faceId = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
+            var identity = reader.GetString(3);
+            switch (reader.GetString(1))
+            {
+                // A face removed since has no row: its removal follows in the log and finds nothing to remove.
+                case "add" when !reader.IsDBNull(5) && !_index.Contains(faceId):
+                    var embedding = MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(5)).ToArray();
+                    _index.Add([new IndexedFace(faceId, identity, embedding)]);
+                    break;
+                case "remove":
+                    _index.Remove([faceId]);
+                    break;
+                case "rename":
+                    _index.RenameIdentity(identity, reader.GetString(4));
+                    break;
+            }
+            Interlocked.Exchange(ref _applied, id);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try { await _loop; }
+        catch (OperationCanceledException) { }
+        await _source.DisposeAsync();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,136 @@
+using Npgsql;
+
+namespace Visage.Storage.Postgres;
+
+/// <summary>
+/// The store's schema as numbered migrations, applied in order on open, each once, those missing in one
+/// transaction under an advisory lock, so that replicas starting together do not race and a failed migration
+/// leaves the schema as it was. A database migrated
+/// by a newer Visage (a version above the last one known here) is refused rather than guessed at.
+/// </summary>
+internal static class PostgresSchema
+{
+    /// <summary>Any number, the same for every Visage: the advisory lock that serialises migrations.</summary>
+    private const long MigrationLock = 0x5649_5341_4745; // "VISAGE"
+
+    /// <summary>
+    /// Held by every transaction that logs a change, from its first change to its commit, so change ids become
+    /// visible in id order: a reader that has seen change N has seen every change below N that will ever exist.
+    /// </summary>
+    public const long ChangesLock = 0x5649_5341_4746;
+
+    public const string ChangesChannel = "visage_changes";
+
+    public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
+    [
+        (1, $"""
+            CREATE TABLE visage_meta (key text PRIMARY KEY, value text NOT NULL);
+            CREATE TABLE identities (
+                id bigserial PRIMARY KEY,
+                name text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE faces (
+                id bigserial PRIMARY KEY,
+                identity_id bigint NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+                model_id text NOT NULL,
+                embedding bytea NOT NULL,
+                source_path text NOT NULL,
+                image_sha256 text NOT NULL UNIQUE,
+                crop bytea,
+                added_at timestamptz NOT NULL);
+            CREATE INDEX faces_identity ON faces(identity_id);
+
+            -- Every change to faces and names, in commit order of its id: what a replica that was away replays,
+            -- and (its last id) the stamp that says whether a saved search index is current.
+            CREATE TABLE changes (
+                id bigserial PRIMARY KEY,
+                kind text NOT NULL CHECK (kind IN ('add', 'remove', 'rename')),
+                face_id bigint,
+                identity text NOT NULL,
+                new_identity text,
+                at timestamptz NOT NULL DEFAULT now());
+
+            CREATE FUNCTION visage_face_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock({ChangesLock});
+                IF TG_OP = 'INSERT' THEN
+                    INSERT INTO changes (kind, face_id, identity)
+                    SELECT 'add', NEW.id, name FROM identities WHERE id = NEW.identity_id;
+                ELSE
+                    INSERT INTO changes (kind, face_id, identity)
+                    SELECT 'remove', OLD.id, name FROM identities WHERE id = OLD.identity_id;
+                END IF;
+                PERFORM pg_notify('{ChangesChannel}', '');
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER faces_changed AFTER INSERT OR DELETE ON faces
+                FOR EACH ROW EXECUTE FUNCTION visage_face_changed();
+
+            -- A person deleted takes their faces first, while their name can still be logged with each.
+            CREATE FUNCTION visage_identity_deleting() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM faces WHERE identity_id = OLD.id;
+                RETURN OLD;
+            END $$;
+            CREATE TRIGGER identity_deleting BEFORE DELETE ON identities
+                FOR EACH ROW EXECUTE FUNCTION visage_identity_deleting();
+
+            CREATE FUNCTION visage_identity_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock({ChangesLock});
+                INSERT INTO changes (kind, identity, new_identity) VALUES ('rename', OLD.name, NEW.name);
+                PERFORM pg_notify('{ChangesChannel}', '');
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER identity_renamed AFTER UPDATE OF name ON identities
+                FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION visage_identity_renamed();
+            """),
+    ];
+
+    public static int LatestVersion => Migrations[^1].Version;
+
+    /// <summary>Applies the migrations the database lacks; returns the versions applied.</summary>
+    public static async Task<IReadOnlyList<int>> MigrateAsync(NpgsqlConnection connection, string location,
+        CancellationToken ct)
+    {
+        await using (var create = new NpgsqlCommand("""
+            CREATE TABLE IF NOT EXISTS visage_schema_migrations (
+                version int PRIMARY KEY,
+                applied_at timestamptz NOT NULL DEFAULT now())
+            """, connection))
+        {
+            try
+            {
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // Another replica created it at the same moment: it exists now.
+            }
+        }
+
+        var applied = new List<int>();
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({MigrationLock})", connection, transaction))
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        int current;
+        await using (var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM visage_schema_migrations", connection, transaction))
+            current = (int)(await read.ExecuteScalarAsync(ct))!;
+        if (current > LatestVersion)
+            throw new VisageException(
+                $"{location}: store schema version {current} is newer than this Visage knows ({LatestVersion}); upgrade Visage");
+        foreach (var (version, sql) in Migrations.Where(m => m.Version > current))
+        {
+            await using (var migrate = new NpgsqlCommand(sql, connection, transaction))
+                await migrate.ExecuteNonQueryAsync(ct);
+            await using (var record = new NpgsqlCommand("INSERT INTO visage_schema_migrations (version) VALUES ($1)", connection, transaction))
+            {
+                record.Parameters.AddWithValue(version);
+                await record.ExecuteNonQueryAsync(ct);
+            }
+            applied.Add(version);
+        }
+        await transaction.CommitAsync(ct);
+        return applied;
+    }
+}

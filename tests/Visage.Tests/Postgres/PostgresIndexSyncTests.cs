@@ -1,0 +1,100 @@
+using Npgsql;
+using Visage.Search;
+using Visage.Storage;
+using Visage.Storage.Postgres;
+
+namespace Visage.Tests.Postgres;
+
+/// <summary>
+/// Two replicas, each with its own store connection and in-memory index, on one database: what one does, the
+/// other sees. Waits are generous (the machine may be busy); how fast it is, is not what these tests check.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private sealed class Replica : IAsyncDisposable
+    {
+        public required PostgresGallery Gallery { get; init; }
+        public required IFaceIndex Index { get; init; }
+        public required PostgresIndexSync Sync { get; init; }
+
+        public static async Task<Replica> StartAsync(string url)
+        {
+            var gallery = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null));
+            var (faces, stamp) = await gallery.ReadIndexFacesAsync();
+            var index = FaceIndexes.Build(4, faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList());
+            return new Replica { Gallery = gallery, Index = index, Sync = PostgresIndexSync.Start(url, index, PostgresIndexSync.ChangeOf(stamp)) };
+        }
+
+        public string? Nearest(float[] probe) => Index.Search(probe, 1).FirstOrDefault()?.Identity;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Sync.DisposeAsync();
+            Index.Dispose();
+            Gallery.Dispose();
+        }
+    }
+
+    private static NewFace Face(string identity, string image, float x) =>
+        new(identity, [x, 0, 0, 0], $"/photos/{image}.jpg", image.PadLeft(64, '0'));
+
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"not within {Patience.TotalSeconds} s: {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task SqlAsync(string url, string sql)
+    {
+        await using var connection = new NpgsqlConnection(PostgresLocation.Parse(url).ConnectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task A_face_enrolled_on_one_replica_is_recognised_on_the_other_and_a_deletion_forgotten()
+    {
+        var url = fixture.Server.UrlOf(await fixture.Server.CreateDatabaseNameAsync());
+        await using var a = await Replica.StartAsync(url);
+        await using var b = await Replica.StartAsync(url);
+        await a.Gallery.AddAsync([Face("ada", "1", 1f)]);
+
+        await EventuallyAsync(() => b.Nearest([1, 0, 0, 0]) == "ada", "B recognises ada, enrolled through A");
+
+        await b.Gallery.AddAsync([Face("bob", "2", -1f)]);
+        await EventuallyAsync(() => a.Nearest([-1, 0, 0, 0]) == "bob", "A recognises bob, enrolled through B");
+        await SqlAsync(url, "DELETE FROM identities WHERE name = 'bob'");
+        await EventuallyAsync(() => a.Nearest([-1, 0, 0, 0]) == "ada" && b.Nearest([-1, 0, 0, 0]) == "ada",
+            "both forget bob once he is deleted");
+        await SqlAsync(url, "UPDATE identities SET name = 'Ada Lovelace' WHERE name = 'ada'");
+        await EventuallyAsync(() => a.Nearest([1, 0, 0, 0]) == "Ada Lovelace" && b.Nearest([1, 0, 0, 0]) == "Ada Lovelace",
+            "both know ada's new name");
+        Assert.Equal(1, a.Index.Count);
+        Assert.Equal(1, b.Index.Count);
+    }
+
+    [Fact]
+    public async Task A_replica_that_lost_its_connection_catches_up_on_what_it_missed()
+    {
+        var url = fixture.Server.UrlOf(await fixture.Server.CreateDatabaseNameAsync());
+        await using var a = await Replica.StartAsync(url);
+        await using var b = await Replica.StartAsync(url);
+        await EventuallyAsync(() => b.Sync.Connected, "B listens");
+
+        // B's listening connection is cut, and changes are made before it can come back.
+        await SqlAsync(url, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{PostgresIndexSync.ApplicationName}'");
+        for (var i = 0; i < 20; i++) await a.Gallery.AddAsync([Face($"p{i:D2}", $"{100 + i}", i + 1)]);
+
+        await EventuallyAsync(() => b.Index.Count == 20, "B holds all 20 faces added while it was away");
+        Assert.Equal("p07", b.Nearest([8, 0, 0, 0]));
+        await EventuallyAsync(() => b.Sync.Connected && a.Sync.Connected, "both listen again");
+        Assert.Equal(a.Sync.AppliedChange, b.Sync.AppliedChange);
+    }
+}
