@@ -79,8 +79,9 @@ internal sealed class LivenessNetwork : ILivenessScorer
         if (_model.SquareCrop) width = height = Math.Max(width, height);
         var scale = Math.Min(_model.CropScale, Math.Min((image.Width - 1) / width, (image.Height - 1) / height));
         var (w, h) = (width * scale, height * scale);
-        var x = Math.Clamp(box.Center.X - w / 2, 0, image.Width - 1 - w);
-        var y = Math.Clamp(box.Center.Y - h / 2, 0, image.Height - 1 - h);
+        // Shifted inside the image (the grown box can be a hair wider than the image after rounding).
+        var x = Math.Clamp(box.Center.X - w / 2, 0, Math.Max(0, image.Width - 1 - w));
+        var y = Math.Clamp(box.Center.Y - h / 2, 0, Math.Max(0, image.Height - 1 - h));
         var rect = new Rect((int)x, (int)y, Math.Max(1, (int)w), Math.Max(1, (int)h))
             .Intersect(new Rect(0, 0, image.Width, image.Height));
         return image[rect].Clone();

@@ -70,10 +70,27 @@ public sealed class LivenessScorerTests : IAsyncLifetime
         Assert.True(large.Width <= 400 && large.Height <= 300);
     }
 
+    [Theory]
+    [InlineData(250, 250, 70.3f, 93.7f)]
+    [InlineData(250, 250, 91.1f, 91.1f)]
+    [InlineData(640, 480, 177.9f, 177.7f)]
+    public void A_box_whose_growth_the_image_limits_is_cropped_to_the_whole_image(int width, int height, float w, float h)
+    {
+        // Grown as far as the image allows, the box may come out a hair wider than the image in floats.
+        var model = ModelCatalog.GetLiveness("faceplugin-liveness");
+        using var scorer = new LivenessNetwork(model, _store.FilePath(model.Files[0]));
+        using var image = new Mat(new Size(width, height), MatType.CV_8UC3, Scalar.All(128));
+
+        using var crop = scorer.Crop(image, new FaceBox((width - w) / 2, (height - h) / 2, w, h));
+
+        Assert.InRange(crop.Width, 1, width);
+        Assert.InRange(crop.Height, 1, height);
+    }
+
     [Fact]
     public async Task An_unknown_liveness_model_is_named_with_the_known_ones()
     {
-        var e = Assert.Throws<VisageException>(() => ModelCatalog.GetLiveness("nope"));
+        var e = Assert.Throws<InvalidSettingException>(() => ModelCatalog.GetLiveness("nope"));
 
         Assert.Contains("'nope'", e.Message);
         Assert.Contains("faceplugin-liveness", e.Message);
