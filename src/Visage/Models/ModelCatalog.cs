@@ -135,8 +135,9 @@ internal static class ModelCatalog
     /// <summary>
     /// The 512-d and the dlib-port encodings fused. Their distance scales differ, so the weights were found by
     /// standardising each model's squared distances (dividing by their spread on DevTrain) and searching the
-    /// mix in steps of 0.05 for the best DevTrain accuracy; as weights of the raw squared distances they are
-    /// 0.1230 and 0.8770.
+    /// mix in steps of 0.05 for the best DevTrain accuracy (Visage.Evaluation's FusionSearch, rerun by
+    /// <c>visage evaluate --fuse faceplugin,face-api-resnet34</c>): shares 0.45 and 0.55, as weights of the raw
+    /// squared distances 0.1328 and 0.8672.
     /// </summary>
     public static ModelPack Fusion { get; } = new(
         Id: "fusion",
@@ -144,11 +145,11 @@ internal static class ModelCatalog
         Licence: FaceApiResNet34.Licence,
         Detector: UltraFace,
         Landmarks: Landmarks68,
-        Embedders: [Faceplugin512(weight: 0.1230f), FaceApiResNet(flip: false, weight: 0.8770f)],
-        DefaultThreshold: 0.5790f,
+        Embedders: [Faceplugin512(weight: 0.1328f), FaceApiResNet(flip: false, weight: 0.8672f)],
+        DefaultThreshold: 0.5881f,
         ThresholdProvenance:
-            "weights and threshold chosen on LFW View 1 pairsDevTrain.txt (99.73%), most central face; " +
-            "99.20% on pairsDevTest.txt (2026-11-28)");
+            "weights (FusionSearch) and threshold chosen on LFW View 1 pairsDevTrain.txt (99.77%), most central face; " +
+            "99.20% on pairsDevTest.txt (visage evaluate --fuse faceplugin,face-api-resnet34, 2026-12-01)");
 
     public static ModelPack MobileFaceNetPack { get; } = new(
         Id: "mobilefacenet",
@@ -157,8 +158,10 @@ internal static class ModelCatalog
         Detector: UltraFace,
         Landmarks: Landmarks68,
         Embedders: [MobileFaceNet()],
-        DefaultThreshold: 1f,
-        ThresholdProvenance: "not yet measured");
+        DefaultThreshold: 0.0145f,
+        ThresholdProvenance:
+            "not usable yet: 60.40% on LFW View 1 pairsDevTest.txt (threshold 0.0145 from pairsDevTrain.txt, 60.55%); " +
+            "its encodings collapse (mean distance 0.013 same person, 0.018 different, with RGB or BGR, -1..1 or 0..1 input)");
 
     public static ModelPack FaceResPack { get; } = new(
         Id: "faceres",
@@ -167,8 +170,9 @@ internal static class ModelCatalog
         Detector: UltraFace,
         Landmarks: Landmarks68,
         Embedders: [FaceRes(HumanPackage, "faceres", 0.8f)],
-        DefaultThreshold: 1f,
-        ThresholdProvenance: "not yet measured");
+        DefaultThreshold: 0.9771f,
+        ThresholdProvenance:
+            "best accuracy on LFW View 1 pairsDevTrain.txt (98.55%), most central face; 97.90% on pairsDevTest.txt");
 
     public static ModelPack FaceResDeepPack { get; } = new(
         Id: "faceres-deep",
