@@ -36,6 +36,9 @@ public sealed record ServerOptions
 
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Whether and how long unknown faces are kept and grouped (the Strangers view).</summary>
+    public Strangers.StrangerOptions Strangers { get; init; } = new();
+
     /// <summary>Create an admin key on a start that finds none, and print it once.</summary>
     public bool CreateFirstAdminKey { get; init; } = true;
 

@@ -141,7 +141,8 @@ public static class VisageServer
 
         services.AddHealthChecks()
             .AddCheck<ModelHealthCheck>("model")
-            .AddCheck<GalleryHealthCheck>("gallery");
+            .AddCheck<GalleryHealthCheck>("gallery")
+            .AddCheck<IndexHealthCheck>("index");
 
         services.AddOpenApi("v1", openApi =>
         {
@@ -234,6 +235,7 @@ public static class VisageServer
             RecognitionEndpoints.Map(endpoints);
             ThresholdEndpoints.Map(endpoints);
             KeyEndpoints.Map(endpoints);
+            Strangers.StrangerEndpoints.Map(endpoints);
             // Cameras and events (later): CameraEndpoints.Map(endpoints) here.
         });
         return app;

@@ -59,6 +59,8 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
         var checks = (await health.JsonAsync()).GetProperty("checks");
         Assert.Equal("healthy", checks.GetProperty("model").GetProperty("status").GetString());
         Assert.Equal("healthy", checks.GetProperty("gallery").GetProperty("status").GetString());
+        Assert.Equal("healthy", checks.GetProperty("index").GetProperty("status").GetString());
+        Assert.StartsWith("exact, ", checks.GetProperty("index").GetProperty("description").GetString());
 
         var routes = Routes();
         Assert.True(routes.Count >= 20, string.Join(", ", routes.Select(r => r.Pattern)));
@@ -437,7 +439,11 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
         var image = (await response.JsonAsync()).GetProperty("photos")[0].GetProperty("image").GetString()!;
         Assert.DoesNotContain("/", image);
         Assert.False(image.Contains('\u0007'), image); // shown escaped, as \u0007
-        Assert.Equal(["keys.db"], Directory.GetFiles(_host.Service.DataFolder).Select(Path.GetFileName));
+        // Only files the service names: its keys, and the strangers' file of its pipeline (with SQLite's WAL files).
+        var strangers = $"strangers-{Recognizer.Fingerprint.Id}.db";
+        var files = Directory.GetFiles(_host.Service.DataFolder).Select(f => Path.GetFileName(f)).ToList();
+        Assert.Contains("keys.db", files);
+        Assert.All(files, f => Assert.True(f == "keys.db" || f == strangers || f == strangers + "-wal" || f == strangers + "-shm", f));
         Assert.False(File.Exists("/tmp/evil\u0007.jpg"));
     }
 
