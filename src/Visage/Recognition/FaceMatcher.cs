@@ -37,12 +37,6 @@ internal sealed class FaceMatcher
     /// </summary>
     public Identification Identify(Face face, float threshold)
     {
-        var distances = DistancesTo(face.Embedding);
-        if (distances.Count == 0)
-            return new Identification(face, null, null, float.PositiveInfinity, threshold, distances);
-        var nearest = distances[0];
-        var known = FaceDistance.IsMatch(nearest.Distance, threshold) && face.Liveness is not { IsLive: false };
-        return new Identification(face, known ? nearest.Identity : null, nearest.Identity, nearest.Distance,
-            threshold, distances);
+        return Identification.Decide(face, DistancesTo(face.Embedding), threshold);
     }
 }
