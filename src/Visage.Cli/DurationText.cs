@@ -3,13 +3,13 @@ using System.Text.RegularExpressions;
 
 namespace Visage.Cli;
 
-/// <summary>Durations as options take them: <c>30s</c>, <c>10m</c>, <c>1h</c>, <c>500ms</c>, <c>1m30s</c>, or plain seconds.</summary>
+/// <summary>Durations as options take them: <c>30s</c>, <c>10m</c>, <c>1h</c>, <c>30d</c>, <c>500ms</c>, <c>1m30s</c>, or plain seconds.</summary>
 internal static partial class DurationText
 {
-    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$|^(\d+(?:\.\d+)?)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d))+$|^(\d+(?:\.\d+)?)$", RegexOptions.IgnoreCase)]
     private static partial Regex Shape();
 
-    [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h|d)", RegexOptions.IgnoreCase)]
     private static partial Regex Part();
 
     public static TimeSpan Parse(string text, string option)
@@ -28,7 +28,8 @@ internal static partial class DurationText
                 "ms" => TimeSpan.FromMilliseconds(amount),
                 "s" => TimeSpan.FromSeconds(amount),
                 "m" => TimeSpan.FromMinutes(amount),
-                _ => TimeSpan.FromHours(amount),
+                "h" => TimeSpan.FromHours(amount),
+                _ => TimeSpan.FromDays(amount),
             };
         }
         return total;

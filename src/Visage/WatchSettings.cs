@@ -16,6 +16,11 @@ public sealed record WatchSettings
     /// <summary>A network stream that gives no picture for this long is dropped and reopened.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The wait before the first attempt to reopen a stream; each failed attempt doubles it, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How an rtsp:// or rtsps:// stream's pictures travel.</summary>
     public RtspTransport RtspTransport { get; init; } = RtspTransport.Tcp;
 
@@ -60,4 +65,19 @@ public sealed record WatchSettings
 
     /// <summary>Write the greetings into this WAV file instead of the speaker.</summary>
     public string? SpeechFile { get; init; }
+
+    /// <summary>Ignore faces narrower or shorter than this many pixels (0: none are ignored).</summary>
+    public int MinFaceSize { get; init; }
+
+    /// <summary>
+    /// Report strangers as <see cref="WatchEventKind.Unknown"/> events: a stranger seen in <see cref="ConfirmFrames"/>
+    /// of the last <see cref="WindowFrames"/> frames, at most once per <see cref="Cooldown"/>.
+    /// </summary>
+    public bool ReportUnknownFaces { get; init; }
+
+    /// <summary>Attach the annotated frame (JPEG) to greeting and unknown-face events, and each stranger's face crop.</summary>
+    public bool SnapshotJpegs { get; init; }
+
+    /// <summary>Publish an annotated JPEG of the newest frame here, a few times a second (a live preview).</summary>
+    public PreviewFeed? Preview { get; init; }
 }

@@ -28,4 +28,5 @@ public enum VisageSetting
     RetryDelay,
     MinClusterSize,
     ClusterDistance,
+    MinFaceSize,
 }
