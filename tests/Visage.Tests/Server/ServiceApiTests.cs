@@ -48,7 +48,8 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
     }
 
     private static string Sample(string pattern) => "/" + pattern.TrimStart('/')
-        .Replace("{name}", "Ada").Replace("{id:long}", "1").Replace("{id}", "1").Replace("{documentName}", "v1");
+        .Replace("{name}", "Ada").Replace("{id:long}", "1").Replace("{id}", "1").Replace("{documentName}", "v1")
+        .Replace("{face:int}", "1");
 
     [Fact]
     public async Task Only_health_answers_without_a_key_and_a_wrong_or_revoked_key_is_refused()
@@ -88,7 +89,9 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
         var recognize = _host.Client(_host.NewKey(ApiKeyRole.Recognize));
         foreach (var (method, path, pattern) in Routes().Where(r =>
                      r.Pattern.StartsWith("/api/people") || r.Pattern.StartsWith("/api/faces") ||
-                     r.Pattern.StartsWith("/api/keys") || r.Pattern.StartsWith("/api/threshold")))
+                     r.Pattern.StartsWith("/api/keys") || r.Pattern.StartsWith("/api/threshold") ||
+                     r.Pattern.StartsWith("/api/cameras") || r.Pattern.StartsWith("/api/events") ||
+                     r.Pattern.StartsWith("/api/unknown") || r.Pattern.StartsWith("/api/webhooks")))
         {
             var response = await recognize.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
             Assert.Contains("admin key is needed", (await response.ProblemAsync(403)).Detail());
