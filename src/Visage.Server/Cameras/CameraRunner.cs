@@ -66,6 +66,7 @@ internal sealed class CameraRunner : IWatchEventSink
         var first = TimeSpan.FromTicks(Math.Max(1, _timings.FirstRetry.Ticks));
         var delay = first;
         var attempts = 0;
+        var announced = false;
         DateTimeOffset? downSince = null;
         while (!ct.IsCancellationRequested)
         {
@@ -103,9 +104,13 @@ internal sealed class CameraRunner : IWatchEventSink
                 }
                 _loop = loop;
                 SetState("connected", null);
-                Record(downSince is null ? WatchEventKind.Connected : WatchEventKind.Reconnected, downSince is { } since
-                    ? new ConnectionJson(null, null, attempts + 1, null, Math.Round((DateTimeOffset.UtcNow - since).TotalSeconds, 3))
-                    : null);
+                // Up once at the start, and again after each outage (a file camera starting its file again is neither).
+                if (downSince is { } since)
+                    Record(WatchEventKind.Reconnected,
+                        new ConnectionJson(null, null, attempts + 1, null, Math.Round((DateTimeOffset.UtcNow - since).TotalSeconds, 3)));
+                else if (!announced)
+                    Record(WatchEventKind.Connected, null);
+                announced = true;
                 downSince = null;
                 attempts = 0;
                 delay = first;
