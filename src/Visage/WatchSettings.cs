@@ -78,6 +78,22 @@ public sealed record WatchSettings
     /// <summary>Attach the annotated frame (JPEG) to greeting and unknown-face events, and each stranger's face crop.</summary>
     public bool SnapshotJpegs { get; init; }
 
+    /// <summary>
+    /// The vote to carry on, from a loop run before: a caller that opens the source again (a service replaying a
+    /// file, reopening a camera) keeps who was greeted when. When given, <see cref="ConfirmFrames"/>,
+    /// <see cref="WindowFrames"/> and <see cref="Cooldown"/> are the policy's own.
+    /// </summary>
+    public GreetingPolicy? Policy { get; init; }
+
+    /// <summary>Likewise for strangers; when given, unknown faces are reported as it decides.</summary>
+    public StrangerPolicy? Strangers { get; init; }
+
+    /// <summary>
+    /// Count the votes and cooldowns on the wall clock, not on the video's own (whose clock starts again each time
+    /// the source is opened): for policies carried from one loop to the next.
+    /// </summary>
+    public bool VoteOnWallClock { get; init; }
+
     /// <summary>Publish an annotated JPEG of the newest frame here, a few times a second (a live preview).</summary>
     public PreviewFeed? Preview { get; init; }
 }

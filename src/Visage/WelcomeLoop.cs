@@ -62,7 +62,7 @@ public sealed class WelcomeLoop : IAsyncDisposable
         CancellationToken ct = default)
     {
         warn ??= _ => { };
-        var policy = new GreetingPolicy(settings.ConfirmFrames, settings.WindowFrames, settings.Cooldown);
+        var policy = settings.Policy ?? new GreetingPolicy(settings.ConfirmFrames, settings.WindowFrames, settings.Cooldown);
         if (settings.LogEveryFrame && settings.EventLog is null)
             throw new InvalidSettingException(VisageSetting.EventLog, "logging every frame needs an event log file to write to");
         if (settings.Pacing == FilePacing.EveryFrame && settings.Source.IsLive)
@@ -109,9 +109,10 @@ public sealed class WelcomeLoop : IAsyncDisposable
                 ReportRecognitions = _settings.LogEveryFrame,
                 WindowTitle = _settings.WindowTitle,
                 MinFaceSize = _settings.MinFaceSize,
-                Strangers = _settings.ReportUnknownFaces
-                    ? new StrangerPolicy(people.Threshold.Value, _settings.ConfirmFrames, _settings.WindowFrames, _settings.Cooldown)
-                    : null,
+                Strangers = _settings.Strangers ?? (_settings.ReportUnknownFaces
+                    ? new StrangerPolicy(people.Threshold.Value, Policy.ConfirmFrames, Policy.WindowFrames, Policy.Cooldown)
+                    : null),
+                WallClockVotes = _settings.VoteOnWallClock,
                 SnapshotJpegs = _settings.SnapshotJpegs,
                 Preview = _settings.Preview,
             };

@@ -32,6 +32,8 @@ internal sealed class CameraRunner : IWatchEventSink
     private double _fpsRead, _fpsRecognised;
     private int? _width, _height;
     private int _greetings, _unknown;
+    private readonly GreetingPolicy _policy;
+    private StrangerPolicy? _strangers;
 
     public CameraRunner(Camera camera, VisageService service, EventRecorder recorder, CameraTimings timings, PreviewFeed preview)
     {
@@ -40,6 +42,8 @@ internal sealed class CameraRunner : IWatchEventSink
         _recorder = recorder;
         _timings = timings;
         Preview = preview;
+        // One vote for the camera's whole run, on the wall clock: reopening the source keeps who was greeted when.
+        _policy = new GreetingPolicy(camera.ConfirmFrames, camera.WindowFrames, camera.Cooldown);
     }
 
     public Camera Camera => _camera;
@@ -169,6 +173,10 @@ internal sealed class CameraRunner : IWatchEventSink
         MinFaceSize = _camera.MinFaceSize,
         Voice = _camera.GreetAloud ? "auto" : "none",
         ReportUnknownFaces = true,
+        Policy = _policy,
+        Strangers = _strangers ??= new StrangerPolicy(_service.People.Threshold.Value, _camera.ConfirmFrames, _camera.WindowFrames,
+            _camera.Cooldown),
+        VoteOnWallClock = true,
         SnapshotJpegs = true,
         Preview = Preview,
         WindowTitle = _camera.Name,

@@ -32,4 +32,7 @@ internal sealed record WatchOptions
     public PreviewFeed? Preview { get; init; }
 
     public TimeSpan PreviewInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Vote on the wall clock (the time each frame was read) rather than the video's own.</summary>
+    public bool WallClockVotes { get; init; }
 }

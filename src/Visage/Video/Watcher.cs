@@ -232,14 +232,15 @@ internal sealed class Watcher
             .Select(g => g.MinBy(f => f.Distance)!)
             .OrderBy(f => f.Box.X)
             .ToList();
-        var greet = _policy.Observe(known.Select(f => f.Identity!), frame.Position);
+        var now = _options.WallClockVotes ? frame.ReadAt - DateTimeOffset.UnixEpoch : frame.Position;
+        var greet = _policy.Observe(known.Select(f => f.Identity!), now);
 
         if (_options.ReportRecognitions && faces.Count > 0)
             Post(new WatchEvent(WatchEventKind.Recognition, frame.ReadAt, frame.Index, frame.Position,
                 known.Select(f => f.Identity!).ToList(), faces));
         if (_options.Strangers is { } strangers)
         {
-            var report = strangers.Observe(faces.Where(f => !f.IsKnown).OrderBy(f => f.Box.X), frame.Position);
+            var report = strangers.Observe(faces.Where(f => !f.IsKnown).OrderBy(f => f.Box.X), now);
             if (report.Count > 0)
                 Post(new WatchEvent(WatchEventKind.Unknown, frame.ReadAt, frame.Index, frame.Position, [], report)
                 {

@@ -135,6 +135,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
         await SignInAsync("cameras");
         await _page.FillAsync("#camera-field-name", "Hall");
         await _page.FillAsync("#camera-field-source", clip);
+        await _page.FillAsync("#camera-field-cooldown", "2"); // greeted again on each pass of the 4 s clip: events keep coming
         await _page.ClickAsync("#camera-save");
         await _page.WaitForSelectorAsync("#cameras-grid .camera .state.connected");
         // The preview is the service's MJPEG stream, shown by the browser itself; the status counts frames.
