@@ -17,9 +17,12 @@ internal sealed class StopSignal : IDisposable
 
     private readonly TimeSpan _grace;
 
+    /// <summary>How long an orderly exit (exit handlers, flushes) may take before the process is ended outright.</summary>
+    private static readonly TimeSpan ExitHandlersGrace = TimeSpan.FromSeconds(2);
+
     private readonly CancellationTokenSource _stop;
     private readonly PosixSignalRegistration[] _registrations;
-    private Timer? _deadline;
+    private readonly ManualResetEventSlim _finished = new();
     private int _signals;
 
     public StopSignal(CancellationToken also, TimeSpan? grace = null)
@@ -42,19 +45,35 @@ internal sealed class StopSignal : IDisposable
     {
         context.Cancel = true;
         if (Interlocked.Increment(ref _signals) > 1) return;
-        ExitCode = context.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
-        _deadline = new Timer(_ =>
-        {
-            Console.Error.WriteLine("visage: error: cancelled (stopped)");
-            Environment.Exit(ExitCode ?? ExitCodes.Interrupted);
-        }, null, _grace, Timeout.InfiniteTimeSpan);
+        var code = context.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
+        ExitCode = code;
+        // A thread of its own, not a timer: a starved thread pool (a busy machine, blocked workers) must not
+        // delay the deadline.
+        new Thread(() => EnforceDeadline(code)) { IsBackground = true, Name = "visage stop deadline" }.Start();
         _stop.Cancel();
     }
 
+    private void EnforceDeadline(int code)
+    {
+        if (_finished.Wait(_grace)) return;
+        Console.Error.WriteLine("visage: error: cancelled (stopped)");
+        // Environment.Exit runs the exit handlers, and one of them may wait for the very work that did not stop
+        // (a host waiting for its main method): give them a moment, then end the process without them.
+        var orderly = new Thread(() => Environment.Exit(code)) { IsBackground = true };
+        orderly.Start();
+        if (orderly.Join(ExitHandlersGrace)) return;
+        Console.Out.Flush();
+        Console.Error.Flush();
+        ExitNow(code);
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ExitNow(int status);
+
     public void Dispose()
     {
+        _finished.Set();
         foreach (var registration in _registrations) registration.Dispose();
-        _deadline?.Dispose();
         _stop.Dispose();
     }
 }

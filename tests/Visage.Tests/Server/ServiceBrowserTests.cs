@@ -106,7 +106,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
 
         var greetings = await _page.EvalOnSelectorAllAsync<string[]>("#greetings li", "items => items.map(i => i.dataset.people)");
         Assert.Single(greetings); // greeted once: the cooldown (10 minutes) holds while the clip loops
-        Assert.Equal([known.Person], JsonSerializer.Deserialize<string[]>(greetings[0]));
+        Assert.Equal([known.Person], JsonSerializer.Deserialize<string[]>(greetings[0])!);
         Assert.Contains($"Welcome {known.Person.Replace('_', ' ')}, have a nice day.", await _page.InnerTextAsync("#greetings li"));
 
         // The stranger's first frame was kept: naming it enrolls that face.

@@ -53,7 +53,7 @@ internal sealed class RawTcpServer : IDisposable
         try
         {
             var stream = client.GetStream();
-            await stream.ReadAsync(new byte[4096], _stop.Token);
+            if (await stream.ReadAsync(new byte[4096], _stop.Token) == 0) return; // the client left before asking
             for (var i = 0; i < 500 && !_stop.IsCancellationRequested; i++)
             {
                 random.NextBytes(bytes);
