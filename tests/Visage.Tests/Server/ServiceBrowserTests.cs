@@ -144,6 +144,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
         await _page.WaitForFunctionAsync("() => / [1-9][0-9]* greetings/.test(document.querySelector('#cameras-grid .stats').textContent)",
             null, new PageWaitForFunctionOptions { Timeout = Patience });
         await ScreenshotAsync("cameras.png");
+        await BlurredScreenshotAsync("readme-cameras-blurred.png", "#cameras-grid img.preview");
 
         await _page.ClickAsync("#tabs button[data-view=events]");
         await _page.WaitForSelectorAsync($"#events-table tr.greeting:has-text('{known.Person}')");
@@ -154,6 +155,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
             null, new PageWaitForFunctionOptions { Timeout = Patience });
         Assert.Contains("(live)", await _page.InnerTextAsync("#events-live"));
         await ScreenshotAsync("events.png");
+        await BlurredScreenshotAsync("readme-events-blurred.png", "#unknown-grid img, #events-table img");
 
         await _page.ClickAsync("#tabs button[data-view=cameras]");
         await _page.ClickAsync("#cameras-grid .camera button[data-action=remove]");
