@@ -16,7 +16,7 @@ internal static partial class DurationText
     {
         var trimmed = text.Trim();
         if (!Shape().IsMatch(trimmed))
-            throw new UsageException($"{option}: '{text}' is not a duration (use e.g. 30s, 10m, 1h, or a number of seconds)");
+            throw new UsageException($"{option}: '{text}' is not a duration (use e.g. 30s, 10m, 1h, 30d, or a number of seconds)");
         if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
             return TimeSpan.FromSeconds(seconds);
         var total = TimeSpan.Zero;
