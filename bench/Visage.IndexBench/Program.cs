@@ -16,7 +16,7 @@ using Visage.Search;
 var options = Options.Parse(args);
 var culture = CultureInfo.InvariantCulture;
 var report = new Report(options);
-report.Note($"started {DateTimeOffset.Now:u}; load average {Load()}");
+report.Note($"started {DateTimeOffset.Now:u}; load average {Measure.Load()}");
 
 var shared = Environment.GetEnvironmentVariable("VISAGE_SHARED") ?? Path.Combine("..", "shared");
 var images = options.Images ?? Path.Combine(shared, "data", "lfw", "images");
@@ -56,17 +56,25 @@ var probes = lfwProbes.Concat(syntheticProbes).ToList();
 report.Note($"gallery: {total:N0} identities, one face each: {lfwRows.Count:N0} LFW people, {total - lfwRows.Count:N0} synthetic ({options.Synthetic}); " +
             $"probes: {lfwProbes.Count:N0} other LFW photos, {syntheticProbes.Count:N0} synthetic second photos");
 
+if (options.Step > 0)
+{
+    // Staged: the graph grows by --step faces at a time and is measured after each step against the exact
+    // nearest among the faces added so far, so a run cut short still reports every size it reached.
+    await Staged.RunAsync(options, report, total, Row, probes, lfwProbes.Count, dimensions);
+    return 0;
+}
+
 // Exact search over the whole gallery: the ground truth, and its own speed.
 clock.Restart();
 var exact = new ExactFaceIndex(dimensions, total);
 foreach (var batch in Rows(total)) exact.Add(batch);
 var exactBuild = clock.Elapsed.TotalSeconds;
 GC.Collect();
-report.Note($"exact index of {total:N0}: filled in {exactBuild:0.0} s, process memory {Rss()}");
+report.Note($"exact index of {total:N0}: filled in {exactBuild:0.0} s, process memory {Measure.Rss()}");
 clock.Restart();
 var truth = exact.NearestOfEach(probes, Environment.ProcessorCount);
 report.Note($"ground truth for {probes.Count:N0} probes (blocked exact search, {Environment.ProcessorCount} threads): {clock.Elapsed.TotalSeconds:0.0} s");
-var exactLarge = TimeSearches(exact, probes.Take(options.ExactLargeProbes).ToList(), 1);
+var exactLarge = Measure.TimeSearches(exact, probes.Take(options.ExactLargeProbes).ToList(), 1);
 for (var i = 0; i < options.ExactLargeProbes; i++)
     if (exact.Search(probes[i], 1)[0] != truth[i]) throw new InvalidOperationException($"probe {i}: exact search disagrees with the blocked one");
 report.Row("exact", total, null, null, exactLarge, null, null);
@@ -80,15 +88,15 @@ foreach (var size in options.ExactSizes.Where(s => s < total))
     using var small = new ExactFaceIndex(dimensions, size);
     foreach (var batch in Rows(size)) small.Add(batch);
     var sample = probes.Take(options.SmallProbes).ToList();
-    report.Row("exact", size, null, null, TimeSearches(small, sample, 1), null, null);
+    report.Row("exact", size, null, null, Measure.TimeSearches(small, sample, 1), null, null);
     if (size != options.HnswSmall) continue;
     var smallTruth = small.NearestOfEach(sample, Environment.ProcessorCount);
     clock.Restart();
     using var hnswSmall = new HnswFaceIndex(dimensions, options.Hnsw);
     foreach (var batch in Rows(size)) hnswSmall.Add(batch);
     var build = clock.Elapsed.TotalSeconds;
-    report.Row("hnsw", size, build, hnswSmall.NativeMemoryBytes, TimeSearches(hnswSmall, sample, 1),
-        Recall(hnswSmall, sample, smallTruth), null);
+    report.Row("hnsw", size, build, hnswSmall.NativeMemoryBytes, Measure.TimeSearches(hnswSmall, sample, 1),
+        Measure.Recall(hnswSmall, sample, smallTruth), null);
 }
 
 // HNSW over the whole gallery.
@@ -98,16 +106,16 @@ foreach (var batch in Rows(total))
 {
     hnsw.Add(batch);
     var done = hnsw.Count;
-    Console.Error.WriteLine($"  hnsw: {done:N0} faces in {clock.Elapsed.TotalSeconds:0} s ({done / clock.Elapsed.TotalSeconds:0} a second), load {Load()}");
+    Console.Error.WriteLine($"  hnsw: {done:N0} faces in {clock.Elapsed.TotalSeconds:0} s ({done / clock.Elapsed.TotalSeconds:0} a second), load {Measure.Load()}");
 }
 var hnswBuild = clock.Elapsed.TotalSeconds;
 GC.Collect();
 var hnswMemory = hnsw.NativeMemoryBytes;
-report.Note($"hnsw index of {total:N0}: built in {hnswBuild:0.0} s with {options.Hnsw.Threads} threads; native memory {hnswMemory / 1e9:0.00} GB; process memory {Rss()}");
-var search1 = TimeSearches(hnsw, probes, 1);
-var recallLfw = Recall(hnsw, lfwProbes, truth.Take(lfwProbes.Count).ToList());
-var recallSynthetic = Recall(hnsw, syntheticProbes, truth.Skip(lfwProbes.Count).ToList());
-var search5 = TimeSearches(hnsw, probes.Take(options.SmallProbes).ToList(), 5);
+report.Note($"hnsw index of {total:N0}: built in {hnswBuild:0.0} s with {options.Hnsw.Threads} threads; native memory {hnswMemory / 1e9:0.00} GB; process memory {Measure.Rss()}");
+var search1 = Measure.TimeSearches(hnsw, probes, 1);
+var recallLfw = Measure.Recall(hnsw, lfwProbes, truth.Take(lfwProbes.Count).ToList());
+var recallSynthetic = Measure.Recall(hnsw, syntheticProbes, truth.Skip(lfwProbes.Count).ToList());
+var search5 = Measure.TimeSearches(hnsw, probes.Take(options.SmallProbes).ToList(), 5);
 report.Row("hnsw", total, hnswBuild, hnswMemory, search1, recallLfw, recallSynthetic);
 report.Note($"hnsw top-5 identities at {total:N0}: p50 {search5.P50:0.00} ms, p99 {search5.P99:0.00} ms ({search5.Count} probes)");
 var answers = probes.Take(options.SmallProbes).Select(p => hnsw.Search(p, 1)[0]).ToList();
@@ -126,17 +134,19 @@ var (loaded, whyNot) = FaceIndexFile.TryLoad(folder, "bench", dimensions, option
 var loadSeconds = clock.Elapsed.TotalSeconds;
 if (loaded is null) throw new InvalidOperationException($"the saved index did not load: {whyNot}");
 var sameAfterLoad = probes.Take(options.SmallProbes).Select((p, i) => loaded.Search(p, 1)[0] == answers[i]).Count(x => x);
-var afterLoad = TimeSearches(loaded, probes.Take(options.SmallProbes).ToList(), 1);
+var afterLoad = Measure.TimeSearches(loaded, probes.Take(options.SmallProbes).ToList(), 1);
 report.Note($"saved in {saveSeconds:0.0} s ({savedBytes / 1e9:0.00} GB), loaded in {loadSeconds:0.0} s; " +
             $"{sameAfterLoad} of {answers.Count} answers the same after loading; search after loading p50 {afterLoad.P50:0.00} ms, p99 {afterLoad.P99:0.00} ms");
 loaded.Dispose();
 Directory.Delete(folder, recursive: true);
 
-report.Note($"finished {DateTimeOffset.Now:u}; load average {Load()}; peak process memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:0.00} GB");
+report.Note($"finished {DateTimeOffset.Now:u}; load average {Measure.Load()}; peak process memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:0.00} GB");
 report.Write();
 return 0;
 
-static Timing TimeSearches(IFaceIndex index, IReadOnlyList<float[]> queries, int identities)
+internal static class Measure
+{
+    public static Timing TimeSearches(IFaceIndex index, IReadOnlyList<float[]> queries, int identities)
 {
     for (var i = 0; i < Math.Min(20, queries.Count); i++) index.Search(queries[i], identities);
     var times = new double[queries.Count];
@@ -150,7 +160,7 @@ static Timing TimeSearches(IFaceIndex index, IReadOnlyList<float[]> queries, int
     return new Timing(times.Length, times[times.Length / 2], times[Math.Min(times.Length - 1, (int)Math.Ceiling(times.Length * 0.99) - 1)]);
 }
 
-static double Recall(IFaceIndex index, IReadOnlyList<float[]> queries, IReadOnlyList<IdentityDistance?> truth)
+    public static double Recall(IFaceIndex index, IReadOnlyList<float[]> queries, IReadOnlyList<IdentityDistance?> truth)
 {
     var right = 0;
     for (var i = 0; i < queries.Count; i++)
@@ -158,13 +168,14 @@ static double Recall(IFaceIndex index, IReadOnlyList<float[]> queries, IReadOnly
     return queries.Count == 0 ? double.NaN : (double)right / queries.Count;
 }
 
-static string Rss()
+    public static string Rss()
 {
     using var process = Process.GetCurrentProcess();
     return $"{process.WorkingSet64 / 1e9:0.00} GB";
 }
 
-static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+    public static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+}
 
 internal sealed record Timing(int Count, double P50, double P99);
 
@@ -180,6 +191,7 @@ internal sealed class Options
     public string Out { get; private set; } = Path.Combine("bench-out", "index");
     public string? Images { get; private set; }
     public HnswOptions Hnsw { get; private set; } = HnswOptions.Default;
+    public int Step { get; private set; }
 
     public static Options Parse(string[] args)
     {
@@ -203,6 +215,7 @@ internal sealed class Options
                 case "--expansion-search": o.Hnsw = o.Hnsw with { ExpansionSearch = Int() }; break;
                 case "--min-candidates": o.Hnsw = o.Hnsw with { MinCandidates = Int() }; break;
                 case "--threads": o.Hnsw = o.Hnsw with { Threads = Int() }; break;
+                case "--step": o.Step = Int(); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -232,6 +245,7 @@ internal sealed class Report(Options options)
         };
         _rows.Add(row);
         Console.Error.WriteLine(JsonSerializer.Serialize(row));
+        if (options.Step > 0) Write();
     }
 
     public void Write()

@@ -18,10 +18,15 @@ internal static class CommonOptions
         "Refuse images larger than this many megapixels, before decoding them", ImageLimits.Default.MaxPixels / 1e6,
         recursive: true);
 
-    public static readonly Option<string> Db = new("--db")
+    /// <summary>The environment variable that names the gallery when --db/--store is not given.</summary>
+    public const string StoreVariable = "VISAGE_STORE";
+
+    public static readonly Option<string> Db = new("--db", "--store")
     {
-        Description = "Gallery file (SQLite)",
-        DefaultValueFactory = _ => "visage.db",
+        HelpName = "FILE|URL",
+        Description = "Gallery: a SQLite file, or a PostgreSQL store shared by several machines, " +
+                      "postgres://USER:PASSWORD@HOST:PORT/DATABASE (default: $VISAGE_STORE, else visage.db)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(StoreVariable) is { Length: > 0 } store ? store : "visage.db",
     };
 
     public static readonly Option<float?> ThresholdOption = NullableNumberOption<float>("--threshold",
@@ -70,7 +75,7 @@ internal static class CommonOptions
     public static void OneGallery(CommandResult result)
     {
         if (result.GetResult(Known) is not null && result.GetResult(Db) is { Implicit: false })
-            result.AddError("--known and --db cannot be used together: pick one gallery");
+            result.AddError("--known and --db/--store cannot be used together: pick one gallery");
     }
 
     /// <summary>A number option whose parse error names the option and the text, not a .NET type.</summary>

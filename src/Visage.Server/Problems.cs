@@ -58,6 +58,12 @@ internal static class Problems
             GalleryException gallery => (StatusCodes.Status503ServiceUnavailable, gallery.Message,
                 new() { ["problem"] = Snake(gallery.Problem.ToString()) }),
             ModelException model => (StatusCodes.Status503ServiceUnavailable, model.Message, new() { ["model"] = model.Model }),
+            Strangers.StrangerException stranger => (stranger.Problem switch
+                {
+                    Strangers.StrangerProblem.NotFound => StatusCodes.Status404NotFound,
+                    Strangers.StrangerProblem.Conflict => StatusCodes.Status409Conflict,
+                    _ => StatusCodes.Status400BadRequest,
+                }, stranger.Message, new() { ["field"] = stranger.Field }),
             VisageException visage => (StatusCodes.Status422UnprocessableEntity, visage.Message, none),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, TooLarge(maxRequestBytes), none),

@@ -48,6 +48,9 @@ public sealed record ServerOptions
     /// <summary>How webhooks are called: the timeout of one attempt, how many attempts, the first delay between them.</summary>
     public WebhookTimings WebhookTimings { get; init; } = new();
 
+    /// <summary>Whether and how long unknown faces are kept and grouped (the Strangers view).</summary>
+    public Strangers.StrangerOptions Strangers { get; init; } = new();
+
     /// <summary>Create an admin key on a start that finds none, and print it once.</summary>
     public bool CreateFirstAdminKey { get; init; } = true;
 

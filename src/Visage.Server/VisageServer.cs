@@ -144,7 +144,8 @@ public static class VisageServer
 
         services.AddHealthChecks()
             .AddCheck<ModelHealthCheck>("model")
-            .AddCheck<GalleryHealthCheck>("gallery");
+            .AddCheck<GalleryHealthCheck>("gallery")
+            .AddCheck<IndexHealthCheck>("index");
 
         services.AddOpenApi("v1", openApi =>
         {
@@ -251,6 +252,7 @@ public static class VisageServer
             CameraEndpoints.Map(endpoints);
             EventEndpoints.Map(endpoints);
             WebhookEndpoints.Map(endpoints);
+            Strangers.StrangerEndpoints.Map(endpoints);
         });
         return app;
     }

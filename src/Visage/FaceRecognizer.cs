@@ -207,5 +207,12 @@ public sealed class FaceRecognizer : IDisposable
         return boxes.Select(b => FaceCrop.Encode(image.Pixels, b, size)).ToList();
     }
 
+    /// <summary>A small JPEG crop of one face of a decoded photo (the box grown a little, square, at most <paramref name="size"/> pixels).</summary>
+    public byte[] CropFace(FaceImage image, FaceBox box, int size = 160)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return FaceCrop.Encode(image.Pixels, box, size);
+    }
+
     public void Dispose() => _pipeline.Dispose();
 }

@@ -1,6 +1,8 @@
 using Visage.Imaging;
 using Visage.Recognition;
+using Visage.Search;
 using Visage.Storage;
+using Visage.Storage.Postgres;
 
 namespace Visage;
 
@@ -19,26 +21,30 @@ namespace Visage;
 public sealed class People : IDisposable
 {
     private readonly FaceRecognizer _recognizer;
-    private readonly SqliteGallery _gallery;
+    private readonly IndexedGallery _gallery;
+    private readonly GalleryIndex _index;
     private readonly PeopleOptions _options;
     private readonly SemaphoreSlim _writes = new(1, 1);
-    private volatile Snapshot _snapshot;
+    private volatile DecisionThreshold _threshold;
 
-    private sealed record Snapshot(IReadOnlyList<GalleryFace> Faces, FaceMatcher Matcher, DecisionThreshold Threshold);
-
-    private People(FaceRecognizer recognizer, SqliteGallery gallery, PeopleOptions options, string? folder,
-        KnownFolderSync? sync, Snapshot snapshot)
+    private People(FaceRecognizer recognizer, IndexedGallery gallery, PeopleOptions options, string? folder,
+        KnownFolderSync? sync, DecisionThreshold threshold)
     {
         _recognizer = recognizer;
         _gallery = gallery;
+        _index = gallery.Index;
         _options = options;
         Folder = folder;
         FolderSync = sync;
-        _snapshot = snapshot;
+        _threshold = threshold;
     }
 
-    /// <summary>The gallery file, or the folder of known people.</summary>
+    /// <summary>The gallery file, the folder of known people, or the store's URL (without its password).</summary>
     public string Location => Folder ?? _gallery.Location;
+
+    /// <summary>The search index identify uses: its kind, size and whether it was loaded or built.</summary>
+    public IndexState Index => new(_index.Kind, _index.Count, _index.IdentityCount, _index.Loaded, _index.WhyBuilt,
+        _index.OpenTime, _index.Stamp, _index.Sync is { } sync ? sync.Connected : null, _index.Sync?.LastError);
 
     /// <summary>The folder of known people these are, or null for a gallery file.</summary>
     public string? Folder { get; }
@@ -49,16 +55,17 @@ public sealed class People : IDisposable
     public FaceRecognizer Recognizer => _recognizer;
 
     /// <summary>The threshold identification uses, and where it came from.</summary>
-    public DecisionThreshold Threshold => _snapshot.Threshold;
+    public DecisionThreshold Threshold => _threshold;
 
     /// <summary>How many faces are enrolled.</summary>
-    public int FaceCount => _snapshot.Faces.Count;
+    public int FaceCount => _index.Count;
 
     /// <summary>How many people have at least one face.</summary>
-    public int PeopleCount => _snapshot.Faces.Select(f => f.Identity).Distinct(StringComparer.Ordinal).Count();
+    public int PeopleCount => _index.IdentityCount;
 
     /// <summary>
-    /// Opens the people at <paramref name="location"/>: an existing folder is a folder of known people; anything
+    /// Opens the people at <paramref name="location"/>: a store URL (<c>postgres://USER:PASSWORD@HOST:PORT/DATABASE</c>)
+    /// is the PostgreSQL store several processes share; an existing folder is a folder of known people; anything
     /// else is a gallery file, which must exist unless <see cref="PeopleOptions.CreateIfMissing"/>.
     /// </summary>
     public static async Task<People> OpenAsync(FaceRecognizer recognizer, string location, PeopleOptions? options = null,
@@ -69,15 +76,30 @@ public sealed class People : IDisposable
         options ??= new PeopleOptions();
         DecisionThreshold.Choose(options.Threshold, null, recognizer.ModelThreshold);
 
-        SqliteGallery gallery;
+        IGallery gallery;
         KnownFolderSync? sync = null;
         string? folder = null;
-        if (Directory.Exists(location) && !location.EndsWith(".db", StringComparison.OrdinalIgnoreCase))
+        string? indexFolder;
+        string? storeUrl = null;
+        if (PostgresLocation.IsPostgres(location))
+        {
+            var mode = options.ReadOnly ? GalleryOpenMode.MustExist
+                : options.CreateIfMissing ? GalleryOpenMode.CreateIfMissing
+                : GalleryOpenMode.MustExistWritable;
+            var store = await PostgresGallery.OpenAsync(location, recognizer.Pipeline.GalleryBinding, mode, ct);
+            gallery = store;
+            storeUrl = location;
+            indexFolder = Path.Combine(recognizer.Home.Root, "indexes", store.StoreId);
+        }
+        else if (Directory.Exists(location) && !location.EndsWith(".db", StringComparison.OrdinalIgnoreCase))
         {
             folder = location;
             var enroller = new Enroller(recognizer.Pipeline, recognizer.Limits) { Workers = recognizer.Pipeline.BulkWorkers };
-            (gallery, sync) = await KnownFolderGalleries.OpenAsync(recognizer.Home, location, recognizer.Pipeline,
+            SqliteGallery cached;
+            (cached, sync) = await KnownFolderGalleries.OpenAsync(recognizer.Home, location, recognizer.Pipeline,
                 enroller, progress, ct);
+            gallery = cached;
+            indexFolder = IndexFolderOf(cached.Location);
         }
         else
         {
@@ -86,46 +108,58 @@ public sealed class People : IDisposable
                 : options.CreateIfMissing ? GalleryOpenMode.CreateIfMissing
                 : GalleryOpenMode.MustExistWritable;
             gallery = await SqliteGallery.OpenAsync(location, binding, mode, options.LockTimeout, ct);
+            indexFolder = IndexFolderOf(location);
         }
+        GalleryIndex? index = null;
         try
         {
-            var snapshot = await LoadSnapshotAsync(gallery, options, recognizer, ct);
-            return new People(recognizer, gallery, options, folder, sync, snapshot);
+            var threshold = await ReadThresholdAsync(gallery, options, recognizer, ct);
+            index = await GalleryIndex.OpenAsync(gallery, indexFolder, storeUrl, options.Index, ct);
+            return new People(recognizer, new IndexedGallery(gallery, index), options, folder, sync, threshold);
         }
         catch
         {
+            if (index is not null) await index.DisposeAsync();
             gallery.Dispose();
             throw;
         }
     }
 
-    private static async Task<Snapshot> LoadSnapshotAsync(SqliteGallery gallery, PeopleOptions options,
+    /// <summary>Whether <paramref name="location"/> names a PostgreSQL store (postgres:// or postgresql://).</summary>
+    public static bool IsStoreUrl(string location) => PostgresLocation.IsPostgres(location);
+
+    /// <summary>A location as messages show it: a store URL without its password, anything else as given.</summary>
+    public static string Shown(string location) => PostgresLocation.Redact(location);
+
+    /// <summary>Whether there is something to open at <paramref name="location"/> (a store is always tried).</summary>
+    public static bool Exists(string location) =>
+        IsStoreUrl(location) || File.Exists(location) || Directory.Exists(location);
+
+    /// <summary>Where a gallery file's search index is saved: a folder beside it, named after it.</summary>
+    internal static string IndexFolderOf(string galleryPath) => Path.GetFullPath(galleryPath) + ".index";
+
+    private static async Task<DecisionThreshold> ReadThresholdAsync(IGallery gallery, PeopleOptions options,
         FaceRecognizer recognizer, CancellationToken ct)
     {
-        var faces = await gallery.GetFacesAsync(ct);
         var calibrated = await gallery.GetThresholdAsync(ct);
-        var threshold = DecisionThreshold.Choose(options.Threshold, calibrated?.Value, recognizer.ModelThreshold,
+        return DecisionThreshold.Choose(options.Threshold, calibrated?.Value, recognizer.ModelThreshold,
             calibrated?.Note);
-        return new Snapshot(faces, new FaceMatcher(faces), threshold);
     }
 
+    // The index follows every write by itself (IndexedGallery); only the threshold is read again.
     private async Task RefreshAsync(CancellationToken ct) =>
-        _snapshot = await LoadSnapshotAsync(_gallery, _options, _recognizer, ct);
+        _threshold = await ReadThresholdAsync(_gallery, _options, _recognizer, ct);
 
     /// <summary>Every face of the photo: its nearest person, the distance, and whether that is within the threshold.</summary>
     public IReadOnlyList<Identification> Identify(FaceImage image) => Identify(_recognizer.Find(image));
 
     public IReadOnlyList<Identification> Identify(IReadOnlyList<Face> faces)
     {
-        var snapshot = _snapshot;
-        return faces.Select(f => snapshot.Matcher.Identify(f, snapshot.Threshold.Value)).ToList();
+        var threshold = _threshold.Value;
+        return faces.Select(f => _index.Identify(f, threshold)).ToList();
     }
 
-    public Identification Identify(Face face)
-    {
-        var snapshot = _snapshot;
-        return snapshot.Matcher.Identify(face, snapshot.Threshold.Value);
-    }
+    public Identification Identify(Face face) => _index.Identify(face, _threshold.Value);
 
     /// <summary>
     /// Enrolls photos and folders (<c>FOLDER/NAME.jpg</c>, <c>FOLDER/NAME/*.jpg</c>, or single photos named after
@@ -218,7 +252,8 @@ public sealed class People : IDisposable
     /// <summary>The enrolled faces (of one person, or everyone's): id, person, source photo, when added.</summary>
     public IReadOnlyList<GalleryFace> Faces(string? person = null)
     {
-        var faces = _snapshot.Faces;
+        // Read from the store: the index keeps encodings, not where each face came from.
+        var faces = _gallery.GetFacesAsync().GetAwaiter().GetResult();
         if (person is null) return faces;
         var name = PersonName.Normalize(person);
         return faces.Where(f => f.Identity == name).ToList();
@@ -266,7 +301,7 @@ public sealed class People : IDisposable
         IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
         var result = photos is CalibrationPhotos.Enrolled
-            ? CalibrationRun.Calibrate(Calibration.AllPairs(_snapshot.Faces.Select(f => (f.Identity, f.Embedding)).ToList()),
+            ? CalibrationRun.Calibrate(Calibration.AllPairs((await _gallery.GetFacesAsync(ct)).Select(f => (f.Identity, f.Embedding)).ToList()),
                 falseAcceptRate, [])
             : await _recognizer.CalibrateAsync(photos, falseAcceptRate, progress, ct);
         await StoreCalibrationAsync(result, ct);
@@ -285,9 +320,9 @@ public sealed class People : IDisposable
     public Task<FaceGrouping> GroupFacesAsync(IEnumerable<string> paths, ClusterOptions? options = null,
         IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
-        var snapshot = _snapshot;
-        return Task.Run(() => FaceGroupingRun.Run(_recognizer, paths, options, snapshot.Threshold,
-            face => snapshot.Matcher.Identify(face, snapshot.Threshold.Value), progress, ct), ct);
+        var threshold = _threshold;
+        return Task.Run(() => FaceGroupingRun.Run(_recognizer, paths, options, threshold,
+            face => _index.Identify(face, threshold.Value), progress, ct), ct);
     }
 
     /// <summary>
@@ -330,6 +365,44 @@ public sealed class People : IDisposable
         }
     }
 
+    /// <summary>
+    /// Enrolls faces found earlier (their encodings and crops, e.g. a group of strangers) as <paramref name="name"/>,
+    /// all in one transaction. Each face's <see cref="FaceToEnroll.Key"/> stands for its photo: a key enrolled
+    /// already is reported as such, not added. The outcomes carry the new faces' ids.
+    /// </summary>
+    public async Task<EnrollmentReport> EnrollFacesAsync(string name, IReadOnlyList<FaceToEnroll> faces,
+        CancellationToken ct = default)
+    {
+        RefuseFolderWrite("enroll faces");
+        ArgumentNullException.ThrowIfNull(faces);
+        var person = PersonName.Normalize(name);
+        var dimensions = _recognizer.Pipeline.GalleryBinding.Dimensions;
+        foreach (var face in faces)
+        {
+            if (face.Embedding.Length != dimensions)
+                throw new VisageException($"{face.Source}: the encoding has {face.Embedding.Length} numbers, this gallery's model makes {dimensions}");
+            if (string.IsNullOrWhiteSpace(face.Key))
+                throw new VisageException($"{face.Source}: a face to enroll needs a key (its photo's SHA-256, or another stable id)");
+        }
+        var added = faces.Select(f => new NewFace(person, f.Embedding, f.Source, f.Key, f.Crop)).ToList();
+        await _writes.WaitAsync(ct);
+        try
+        {
+            var result = await _gallery.AddAsync(added, ct);
+            var outcomes = result.Added
+                .Select(a => new EnrollmentOutcome(new EnrollmentSource(a.Face.SourcePath, person), EnrollmentStatus.Enrolled, null, 1, a.Id))
+                .Concat(result.AlreadyEnrolled.Select(d => new EnrollmentOutcome(new EnrollmentSource(d.Face.SourcePath, person),
+                    EnrollmentStatus.AlreadyEnrolled, $"already enrolled as {d.EnrolledAs}")))
+                .ToList();
+            return new EnrollmentReport(outcomes, faces.Count);
+        }
+        finally
+        {
+            await RefreshAsync(CancellationToken.None);
+            _writes.Release();
+        }
+    }
+
     private async Task<T> WriteAsync<T>(string what, Func<Task<T>> write, CancellationToken ct, bool folderAllowed = false)
     {
         if (!folderAllowed) RefuseFolderWrite(what);
@@ -355,6 +428,8 @@ public sealed class People : IDisposable
 
     public void Dispose()
     {
+        // The index is saved (when it changed) before the store it was read from is closed.
+        _index.Dispose();
         _gallery.Dispose();
         _writes.Dispose();
     }

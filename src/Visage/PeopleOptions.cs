@@ -14,4 +14,7 @@ public sealed record PeopleOptions
 
     /// <summary>How long to wait for another process that is writing the gallery before giving up.</summary>
     public TimeSpan? LockTimeout { get; init; }
+
+    /// <summary>Which search index to use and how (tests choose a small HNSW threshold).</summary>
+    internal Search.FaceIndexOptions? Index { get; init; }
 }

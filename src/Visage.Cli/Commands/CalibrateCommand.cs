@@ -58,7 +58,7 @@ internal static class CalibrateCommand
             using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
             // An existing gallery is opened (and one of another pipeline refused) before any photo is encoded; a new
             // one is created only once there is a threshold to store in it.
-            var stored = File.Exists(db) || photos is CalibrationPhotos.Enrolled;
+            var stored = People.Exists(db) || photos is CalibrationPhotos.Enrolled;
             var people = stored ? await People.OpenAsync(recognizer, db, ct: ct) : null;
             try
             {
@@ -91,7 +91,7 @@ internal static class CalibrateCommand
 
         if (run.Json)
         {
-            run.WriteJson(CalibrationJson.From(db, recognizer.Fingerprint, people.Threshold, calibration, plotPath));
+            run.WriteJson(CalibrationJson.From(People.Shown(db), recognizer.Fingerprint, people.Threshold, calibration, plotPath));
         }
         else
         {
@@ -101,7 +101,7 @@ internal static class CalibrateCommand
                 $"best accuracy would be {calibration.BestAccuracy.Accuracy:P2} at {calibration.BestAccuracy.Threshold:0.####} ({calibration.SamePairs} same-person and {calibration.DifferentPairs} different-person pairs)");
             if (calibration.CentralBoxFallbacks.Count > 0)
                 run.Out.MarkupLineInterpolated($"no face found in {calibration.CentralBoxFallbacks.Count} photos: their central box was encoded instead");
-            run.Out.MarkupLineInterpolated($"stored in {CliRun.Safe(db)}; plot: {CliRun.Safe(plotPath)}");
+            run.Out.MarkupLineInterpolated($"stored in {CliRun.Safe(People.Shown(db))}; plot: {CliRun.Safe(plotPath)}");
         }
     }
 }

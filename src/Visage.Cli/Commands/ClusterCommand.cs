@@ -35,9 +35,9 @@ internal static class ClusterCommand
             var db = result.GetValue(CommonOptions.Db)!;
             var known = result.GetValue(CommonOptions.Known);
             // No gallery yet: nobody is known, every face is a stranger (the gallery is made by naming a group).
-            var useGallery = known is not null || File.Exists(db);
+            var useGallery = known is not null || People.Exists(db);
             if (!useGallery && result.GetResult(CommonOptions.Db) is { Implicit: false })
-                run.Info($"{db}: no gallery yet, so nobody is known");
+                run.Info($"{People.Shown(db)}: no gallery yet, so nobody is known");
             using var people = useGallery ? await run.OpenPeopleAsync(recognizer, known, db, ct) : null;
             var grouping = await run.WithProgressAsync($"finding the faces in {path}", progress => people is not null
                 ? people.GroupFacesAsync([path], options, progress, ct)
@@ -45,7 +45,7 @@ internal static class ClusterCommand
 
             if (result.GetValue(html) is { } page)
             {
-                await ClusterPage.WriteAsync(page, path, known is not null ? null : db, grouping, recognizer, ct);
+                await ClusterPage.WriteAsync(page, path, known is not null ? null : People.Shown(db), grouping, recognizer, ct);
                 run.Info($"wrote {page}");
             }
             foreach (var problem in grouping.Failed) run.Warn($"skipped {problem.Message}");

@@ -47,7 +47,7 @@ internal static class EnrollCommand
 
             using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
             using var people = await People.OpenAsync(recognizer, db, new PeopleOptions { CreateIfMissing = true }, ct: ct);
-            run.Info($"enrolling {sources.Count} photos into {db}");
+            run.Info($"enrolling {sources.Count} photos into {People.Shown(db)}");
             EnrollmentReport report;
             try
             {
@@ -58,7 +58,7 @@ internal static class EnrollCommand
             {
                 Print(run, db, recognizer, cancelled.Report);
                 run.Warn($"stopped after {cancelled.Report.Outcomes.Count} of {cancelled.Report.Total} photos: the " +
-                         $"{cancelled.Report.Enrolled} enrolled are kept in {db}; run the same command again to enroll the rest");
+                         $"{cancelled.Report.Enrolled} enrolled are kept in {People.Shown(db)}; run the same command again to enroll the rest");
                 throw;
             }
             Print(run, db, recognizer, report);
@@ -78,10 +78,10 @@ internal static class EnrollCommand
         }
         if (run.Json)
         {
-            run.WriteJson(EnrollmentJson.From(db, recognizer.ModelId, report));
+            run.WriteJson(EnrollmentJson.From(People.Shown(db), recognizer.ModelId, report));
             return;
         }
         run.Out.MarkupLineInterpolated(
-            $"[green]{report.Enrolled} enrolled[/] ({report.People} people), {report.AlreadyEnrolled} already enrolled, [yellow]{report.Skipped} skipped[/], [red]{report.Failed} failed[/] -> {CliRun.Safe(db)}");
+            $"[green]{report.Enrolled} enrolled[/] ({report.People} people), {report.AlreadyEnrolled} already enrolled, [yellow]{report.Skipped} skipped[/], [red]{report.Failed} failed[/] -> {CliRun.Safe(People.Shown(db))}");
     }
 }

@@ -18,12 +18,12 @@ internal static class PeopleCommand
             var everyone = await people.ListAsync(ct);
             if (run.Json)
             {
-                run.WriteJson(new PeopleJson(db, everyone.Select(PersonJson.From).ToList()));
+                run.WriteJson(new PeopleJson(People.Shown(db), everyone.Select(PersonJson.From).ToList()));
                 return ExitCodes.Success;
             }
             if (everyone.Count == 0)
             {
-                run.Out.MarkupLineInterpolated($"{CliRun.Safe(db)}: nobody is enrolled");
+                run.Out.MarkupLineInterpolated($"{CliRun.Safe(People.Shown(db))}: nobody is enrolled");
                 return ExitCodes.Success;
             }
             var table = new Table().AddColumns("person", "faces", "enrolled", "last added");
@@ -31,7 +31,7 @@ internal static class PeopleCommand
                 table.AddRow(Markup.Escape(CliRun.Safe(p.Name)), p.Faces.ToString(), $"{p.CreatedAt:yyyy-MM-dd}",
                     p.LastAddedAt is { } last ? $"{last:yyyy-MM-dd HH:mm}" : "-");
             run.Out.Write(table);
-            run.Out.MarkupLineInterpolated($"{everyone.Count} people, {everyone.Sum(p => p.Faces)} faces in {CliRun.Safe(db)}");
+            run.Out.MarkupLineInterpolated($"{everyone.Count} people, {everyone.Sum(p => p.Faces)} faces in {CliRun.Safe(People.Shown(db))}");
             return ExitCodes.Success;
         }));
 
@@ -44,7 +44,7 @@ internal static class PeopleCommand
             using var recognizer = await run.LoadRecognizerAsync(ct);
             using var people = await People.OpenAsync(recognizer, db, ct: ct);
             var person = await people.RenameAsync(run.Result.GetValue(name)!, run.Result.GetValue(newName)!, ct);
-            if (run.Json) run.WriteJson(new PersonChangeJson(db, "renamed", PersonJson.From(person), run.Result.GetValue(name)!, null));
+            if (run.Json) run.WriteJson(new PersonChangeJson(People.Shown(db), "renamed", PersonJson.From(person), run.Result.GetValue(name)!, null));
             else run.Out.MarkupLineInterpolated($"renamed {CliRun.Safe(run.Result.GetValue(name)!)} to [green]{CliRun.Safe(person.Name)}[/] ({person.Faces} faces)");
             return ExitCodes.Success;
         }));
@@ -60,8 +60,8 @@ internal static class PeopleCommand
             using var recognizer = await run.LoadRecognizerAsync(ct);
             using var people = await People.OpenAsync(recognizer, db, ct: ct);
             var erased = await people.DeleteAsync(who, ct);
-            if (run.Json) run.WriteJson(new PersonChangeJson(db, "deleted", null, who, erased));
-            else run.Out.MarkupLineInterpolated($"erased {CliRun.Safe(who)}: {erased} faces removed from {CliRun.Safe(db)}");
+            if (run.Json) run.WriteJson(new PersonChangeJson(People.Shown(db), "deleted", null, who, erased));
+            else run.Out.MarkupLineInterpolated($"erased {CliRun.Safe(who)}: {erased} faces removed from {CliRun.Safe(People.Shown(db))}");
             return ExitCodes.Success;
         }));
 
@@ -74,7 +74,7 @@ internal static class PeopleCommand
             using var recognizer = await run.LoadRecognizerAsync(ct);
             using var people = await People.OpenAsync(recognizer, db, ct: ct);
             var person = await people.MergeAsync(run.Result.GetValue(from)!, run.Result.GetValue(into)!, ct);
-            if (run.Json) run.WriteJson(new PersonChangeJson(db, "merged", PersonJson.From(person), run.Result.GetValue(from)!, null));
+            if (run.Json) run.WriteJson(new PersonChangeJson(People.Shown(db), "merged", PersonJson.From(person), run.Result.GetValue(from)!, null));
             else run.Out.MarkupLineInterpolated($"merged {CliRun.Safe(run.Result.GetValue(from)!)} into [green]{CliRun.Safe(person.Name)}[/] ({person.Faces} faces)");
             return ExitCodes.Success;
         }));
@@ -98,12 +98,12 @@ internal static class PeopleCommand
                     ClusterCommand.Options(run.Result), progress, ct));
             if (run.Json)
             {
-                run.WriteJson(EnrollmentJson.From(db, recognizer.ModelId, report));
+                run.WriteJson(EnrollmentJson.From(People.Shown(db), recognizer.ModelId, report));
                 return ExitCodes.Success;
             }
             foreach (var outcome in report.Outcomes.Where(o => o.Status != Recognition.EnrollmentStatus.Enrolled))
                 run.Warn($"{outcome.Source.Path}: {outcome.Message}");
-            run.Out.MarkupLineInterpolated($"enrolled {report.Enrolled} faces as [green]{CliRun.Safe(who)}[/] in {CliRun.Safe(db)}");
+            run.Out.MarkupLineInterpolated($"enrolled {report.Enrolled} faces as [green]{CliRun.Safe(who)}[/] in {CliRun.Safe(People.Shown(db))}");
             return ExitCodes.Success;
         }));
 

@@ -9,7 +9,7 @@ internal static class ServeCommand
     public static readonly Option<string?> Data = new("--data")
     {
         HelpName = "FOLDER",
-        Description = "The service's own folder: API keys (hashes only), the calibration plot (default: $VISAGE_HOME/service)",
+        Description = "The service's own folder: API keys (hashes only), the calibration plot, the strangers seen (default: $VISAGE_HOME/service)",
     };
 
     public static Command Create()
@@ -35,10 +35,13 @@ internal static class ServeCommand
             Description = "Camera events and their snapshots are deleted this long after they happened: 30d, 12h",
             DefaultValueFactory = _ => "30d",
         };
+        var strangers = CommonOptions.NumberOption("--strangers",
+            "Unknown faces kept and grouped for the Strangers view, at most (the oldest go first); 0 keeps none", 2000);
+        var strangerDays = CommonOptions.NumberOption("--strangers-days", "Unknown faces are erased this many days after they were seen", 30.0);
         var command = new Command("serve", "Run the Visage service: the HTTP API, its reference at /docs, the page, and its cameras")
         {
             urls, CommonOptions.Db, Data, CommonOptions.ThresholdOption, maxRequest, rateLimit, confirm, window, cooldown,
-            retention,
+            retention, strangers, strangerDays,
         };
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
@@ -47,8 +50,16 @@ internal static class ServeCommand
             if (!(megabytes > 0)) throw new UsageException($"--max-request-mb: must be above 0, not {megabytes}");
             var rate = result.GetValue(rateLimit);
             if (rate < 0) throw new UsageException($"--rate-limit: must be 0 (off) or more, not {rate}");
+            var keep = result.GetValue(strangers);
+            if (keep < 0) throw new UsageException($"--strangers: must be 0 (keep none) or more, not {keep}");
+            var days = result.GetValue(strangerDays);
+            if (!(days > 0)) throw new UsageException($"--strangers-days: must be above 0, not {days}");
             var options = new ServerOptions
             {
+                Strangers = new Server.Strangers.StrangerOptions
+                {
+                    Enabled = keep > 0, MaxFaces = Math.Max(1, keep), Retention = TimeSpan.FromDays(days),
+                },
                 Urls = result.GetValue(urls)!,
                 Gallery = result.GetValue(CommonOptions.Db)!,
                 DataFolder = result.GetValue(Data) ?? ServerOptions.DefaultDataFolder(run.Home),

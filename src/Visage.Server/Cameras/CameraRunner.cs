@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Visage.Json;
 using Visage.Server.Events;
 using Visage.Server.Hosting;
+using Visage.Server.Strangers;
 using Visage.Video;
 
 namespace Visage.Server.Cameras;
@@ -194,6 +195,7 @@ internal sealed class CameraRunner : IWatchEventSink
             case WatchEventKind.Unknown:
                 Interlocked.Increment(ref _unknown);
                 Record(e);
+                ReportStrangers(e);
                 break;
             case WatchEventKind.Disconnected:
                 SetState("reconnecting", e.Connection?.Message);
@@ -210,6 +212,16 @@ internal sealed class CameraRunner : IWatchEventSink
     }
 
     Task IWatchEventSink.CompleteAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Hands each stranger reported to the service's strangers, who group them for naming (queued, never waited on).</summary>
+    private void ReportStrangers(WatchEvent e)
+    {
+        if (e.FaceJpegs is not { } crops) return;
+        for (var i = 0; i < e.Faces.Count && i < crops.Count; i++)
+            if (e.Faces[i].Embedding is { } encoding)
+                _service.Strangers.Post(new StrangerSighting(encoding, crops[i], $"camera {_camera.Name}", e.Time,
+                    $"camera {_camera.Id} {e.Time.ToUnixTimeMilliseconds()} {i}"));
+    }
 
     private void Record(WatchEvent e) => _recorder.Post(new NewCameraEvent(e.Kind, e.Time, _camera.Id, _camera.Name,
         _camera.MaskedSource, e.Names, e.Text, e.Faces.Select(WatchEventJson.Face).ToList(),

@@ -19,7 +19,7 @@ internal static class RecognitionEndpoints
         group.MapPost("/recognize", async (IFormFile? image, int? top, VisageService service, CancellationToken ct) =>
             {
                 if (image is null) return Uploads.Missing("image");
-                return TypedResults.Ok(await RecognizeAsync(service, image, top, ct));
+                return TypedResults.Ok(await RecognizeAsync(service, image, top, "upload", ct));
             })
             .WithName("Recognize")
             .WithSummary("Who is in a photo: every face with its box, landmarks, person (null: unknown), distance and nearest candidates")
@@ -34,7 +34,7 @@ internal static class RecognitionEndpoints
                 if (image is null) return Uploads.Missing("image");
                 if (string.IsNullOrWhiteSpace(session) || session.Length > 64)
                     return Problems.Result(StatusCodes.Status400BadRequest, "session: 1 to 64 characters are needed");
-                var recognition = await RecognizeAsync(service, image, top: 1, ct);
+                var recognition = await RecognizeAsync(service, image, top: 1, "live view", ct);
                 var key = http.User.FindFirst(ApiKeyAuthentication.KeyIdClaim)?.Value ?? "";
                 var greet = service.LiveSessions.Observe($"{key}/{session}",
                     recognition.Faces.Where(f => f.Known).Select(f => f.Person!));
@@ -88,8 +88,9 @@ internal static class RecognitionEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
+    /// <summary>Recognizes every face of the upload; the unknown ones are reported to the strangers, as <paramref name="seenBy"/>.</summary>
     private static async Task<IdentifyJson> RecognizeAsync(VisageService service, IFormFile image, int? top,
-        CancellationToken ct)
+        string seenBy, CancellationToken ct)
     {
         var total = Stopwatch.StartNew();
         using var photo = await Uploads.DecodeAsync(service.Recognizer, "image", image, ct);
@@ -100,6 +101,7 @@ internal static class RecognitionEndpoints
         var threshold = people.Threshold;
         var identified = people.Identify(faces);
         var matched = total.Elapsed.TotalMilliseconds;
+        service.Strangers.PostUnknown(photo, identified, $"{seenBy} {photo.Source}", DateTimeOffset.UtcNow);
         var timings = new Dictionary<string, double>
         {
             ["decode"] = Math.Round(decoded, 2),

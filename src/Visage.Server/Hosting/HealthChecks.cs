@@ -17,11 +17,28 @@ internal sealed class GalleryHealthCheck(VisageService service) : IHealthCheck
         try
         {
             await service.People.ListAsync(ct);
-            return HealthCheckResult.Healthy("reachable");
+            return HealthCheckResult.Healthy($"reachable: {service.Gallery}");
         }
         catch (VisageException e)
         {
             return HealthCheckResult.Unhealthy(e.Message);
         }
+    }
+}
+
+/// <summary>
+/// The search index: its kind and size, whether it was loaded or built and how long that took, the store stamp
+/// it is current at; for a store shared by replicas, whether it is following the store's changes (degraded
+/// while the connection is being retried: it answers, but without other replicas' latest changes).
+/// </summary>
+internal sealed class IndexHealthCheck(VisageService service) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        var index = service.People.Index;
+        var text = $"{index.Kind}, {index.Faces} faces of {index.People} people; " +
+                   (index.Loaded ? "loaded" : $"built ({index.WhyBuilt})") + $" in {index.OpenTime.TotalSeconds:0.0} s; at {index.Stamp}" +
+                   (index.Following is { } following ? following ? "; following the store" : $"; not following the store ({index.FollowError})" : "");
+        return Task.FromResult(index.Following == false ? HealthCheckResult.Degraded(text) : HealthCheckResult.Healthy(text));
     }
 }

@@ -1,4 +1,5 @@
 using Visage.Server.Security;
+using StrangerFaces = Visage.Server.Strangers.Strangers;
 
 namespace Visage.Server.Hosting;
 
@@ -12,8 +13,9 @@ public sealed class VisageService : IDisposable
     private readonly bool _ownsRecognizer;
 
     private VisageService(ServerOptions options, FaceRecognizer recognizer, People people, ApiKeyStore keys,
-        string dataFolder, bool ownsRecognizer)
+        string dataFolder, bool ownsRecognizer, StrangerFaces strangers)
     {
+        Strangers = strangers;
         Options = options;
         Recognizer = recognizer;
         People = people;
@@ -30,8 +32,11 @@ public sealed class VisageService : IDisposable
     public string DataFolder { get; }
     public LiveSessions LiveSessions { get; }
 
-    /// <summary>The gallery as the options name it (what responses call <c>gallery</c>).</summary>
-    public string Gallery => Options.Gallery;
+    /// <summary>The unknown faces seen (recognize, live frames, cameras), grouped; report one with <c>ReportAsync</c>.</summary>
+    public StrangerFaces Strangers { get; }
+
+    /// <summary>The gallery as the options name it (what responses call <c>gallery</c>), a store URL without its password.</summary>
+    public string Gallery => People.Shown(Options.Gallery);
 
     /// <summary>The last calibration's plot (PNG), in the data folder under a name the service chose.</summary>
     public string CalibrationPlotPath => Path.Combine(DataFolder, "calibration.png");
@@ -47,11 +52,21 @@ public sealed class VisageService : IDisposable
         var keys = ApiKeyStore.Open(dataFolder);
         var people = await People.OpenAsync(recognizer, options.Gallery,
             new PeopleOptions { CreateIfMissing = true, Threshold = options.Threshold }, ct: ct);
-        return new VisageService(options, recognizer, people, keys, dataFolder, ownsRecognizer);
+        try
+        {
+            var strangers = StrangerFaces.Open(dataFolder, people, options.Strangers);
+            return new VisageService(options, recognizer, people, keys, dataFolder, ownsRecognizer, strangers);
+        }
+        catch
+        {
+            people.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()
     {
+        Strangers.Dispose();
         People.Dispose();
         if (_ownsRecognizer) Recognizer.Dispose();
     }

@@ -1,5 +1,7 @@
 // The Visage page: plain JavaScript over the service's own API (same origin, no framework, nothing fetched
 // from elsewhere). The key is sent once to /api/session and kept by the browser in an HttpOnly cookie.
+import { strangersView } from './strangers.js';
+
 const $ = (selector, root = document) => root.querySelector(selector);
 const state = { role: null, view: null, live: null };
 
@@ -78,7 +80,7 @@ function signedIn(session) {
   $('#who').textContent = `${session.name} (${session.role})`;
   document.querySelectorAll('.admin-only').forEach(e => { e.hidden = session.role !== 'admin'; });
   const wanted = location.hash.slice(1);
-  const allowed = ['people', 'live', 'try', 'cameras', 'events', 'settings'].filter(v => session.role === 'admin' || v === 'live' || v === 'try');
+  const allowed = ['people', 'strangers', 'live', 'try', 'cameras', 'events', 'settings'].filter(v => session.role === 'admin' || v === 'live' || v === 'try');
   show(allowed.includes(wanted) ? wanted : allowed[0]);
 }
 
@@ -107,8 +109,8 @@ function show(view) {
   history.replaceState(null, '', `#${view}`);
   document.querySelectorAll('.view').forEach(v => { v.hidden = v.id !== `view-${view}`; });
   document.querySelectorAll('#tabs button').forEach(b => b.classList.toggle('active', b.dataset.view === view));
-  ({ people: loadPeople, settings: loadSettings, cameras: enterCameras, events: enterEvents, live: async () => {}, try: async () => {} })[view]()
-    .catch(failed);
+  ({ people: loadPeople, strangers: loadStrangers, settings: loadSettings, cameras: enterCameras, events: enterEvents,
+    live: async () => {}, try: async () => {} })[view]().catch(failed);
 }
 
 $('#tabs').addEventListener('click', event => {
@@ -141,6 +143,8 @@ function ask(label, { value = '', choices = null } = {}) {
   return new Promise(resolve => dialog.addEventListener('close',
     () => resolve(dialog.returnValue === 'yes' ? (choices ? select.value : input.value.trim()) : null), { once: true }));
 }
+
+const loadStrangers = strangersView({ api, toast, failed, ask, confirmErase });
 
 // ---- people -------------------------------------------------------------------------------------------------
 

@@ -201,6 +201,20 @@ internal sealed class ExactFaceIndex : IFaceIndex
         finally { _lock.ExitReadLock(); }
     }
 
+    /// <summary>Every face held, with a copy of its encoding (to move them into another index).</summary>
+    internal List<IndexedFace> Faces()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var faces = new List<IndexedFace>(_count);
+            for (var row = 0; row < _count; row++)
+                faces.Add(new IndexedFace(_ids[row], _identities.NameOf(_slots[row])!, RowSpan(row).ToArray()));
+            return faces;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
     private IEnumerable<IdentityDistance> Ranked(float[] nearest)
     {
         for (var slot = 0; slot < nearest.Length; slot++)

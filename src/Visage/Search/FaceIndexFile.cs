@@ -73,20 +73,31 @@ internal static class FaceIndexFile
     public static (IFaceIndex? Index, string? WhyNot) TryLoad(string folder, string stamp, int dimensions,
         HnswOptions? hnsw = null)
     {
+        var (index, _, whyNot) = TryLoad(folder, saved => saved == stamp, dimensions, hnsw);
+        return (index, whyNot);
+    }
+
+    /// <summary>
+    /// The index saved in <paramref name="folder"/> when <paramref name="accept"/> takes its stamp (a replica
+    /// takes an older stamp of its store, and replays the store's changes since), with that stamp; or why not.
+    /// </summary>
+    public static (IFaceIndex? Index, string? Stamp, string? WhyNot) TryLoad(string folder, Func<string, bool> accept,
+        int dimensions, HnswOptions? hnsw = null)
+    {
         var path = Path.Combine(folder, FacesFile);
-        if (!File.Exists(path)) return (null, "no saved index");
+        if (!File.Exists(path)) return (null, null, "no saved index");
         try
         {
             using var stream = new FileStream(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
             using var reader = new BinaryReader(stream);
             if (reader.ReadString() != Magic || reader.ReadInt32() != Format)
-                return (null, "saved index is of another format");
+                return (null, null, "saved index is of another format");
             var savedStamp = reader.ReadString();
-            if (savedStamp != stamp) return (null, "saved index is stale (the gallery changed since)");
+            if (!accept(savedStamp)) return (null, null, "saved index is stale (the gallery changed since)");
             var kind = reader.ReadString();
             var savedDimensions = reader.ReadInt32();
             if (savedDimensions != dimensions)
-                return (null, $"saved index holds encodings of {savedDimensions} numbers, not {dimensions}");
+                return (null, null, $"saved index holds encodings of {savedDimensions} numbers, not {dimensions}");
             var graphName = reader.ReadString();
             IFaceIndex index = kind switch
             {
@@ -98,14 +109,14 @@ internal static class FaceIndexFile
             if (stream.Position != stream.Length)
             {
                 index.Dispose();
-                return (null, "saved index has trailing bytes");
+                return (null, null, "saved index has trailing bytes");
             }
-            return (index, null);
+            return (index, savedStamp, null);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException
                                       or Cloud.Unum.USearch.USearchException or ArgumentException)
         {
-            return (null, $"saved index is unreadable ({e.Message})");
+            return (null, null, $"saved index is unreadable ({e.Message})");
         }
     }
 

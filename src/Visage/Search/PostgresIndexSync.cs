@@ -22,6 +22,7 @@ internal sealed class PostgresIndexSync : IAsyncDisposable
     private readonly NpgsqlDataSource _source;
     private readonly IFaceIndex _index;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _catchingUp = new(1, 1);
     private readonly Task _loop;
     private long _applied;
 
@@ -92,7 +93,31 @@ internal sealed class PostgresIndexSync : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Applies every change committed so far, now, on a connection of its own: what a replica does after its own
+    /// write, so that it answers with it at once (read your writes) instead of at the next notification.
+    /// </summary>
+    public async Task CatchUpNowAsync(CancellationToken ct = default)
+    {
+        await using var connection = await _source.OpenConnectionAsync(ct);
+        await CatchUpAsync(connection, ct);
+    }
+
     private async Task CatchUpAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        // One catch-up at a time (the listener's and a writer's), so each change is applied once, in order.
+        await _catchingUp.WaitAsync(ct);
+        try
+        {
+            await CatchUpLockedAsync(connection, ct);
+        }
+        finally
+        {
+            _catchingUp.Release();
+        }
+    }
+
+    private async Task CatchUpLockedAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
             SELECT c.id, c.kind, c.face_id, c.identity, c.new_identity, f.embedding
@@ -131,5 +156,6 @@ internal sealed class PostgresIndexSync : IAsyncDisposable
         catch (OperationCanceledException) { }
         await _source.DisposeAsync();
         _stop.Dispose();
+        _catchingUp.Dispose();
     }
 }

@@ -16,6 +16,18 @@ internal interface IGallery : IDisposable
 
     Task<IReadOnlyList<GalleryFace>> GetFacesAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// A word that changes with every change to faces and names ("STORE-ID:CHANGE"): a search index saved at a
+    /// stamp is current while the store's stamp is the same.
+    /// </summary>
+    Task<string> GetStampAsync(CancellationToken ct = default);
+
+    /// <summary>Every face's id, person and encoding (nothing else), with the stamp they were read at.</summary>
+    Task<(IReadOnlyList<StoredEncoding> Faces, string Stamp)> ReadIndexFacesAsync(CancellationToken ct = default);
+
+    /// <summary>Adds a person with no face yet; returns false when the name exists already.</summary>
+    Task<bool> CreatePersonAsync(string name, CancellationToken ct = default);
+
     /// <summary>The person an image is enrolled under, or null.</summary>
     Task<string?> FindImageAsync(string imageSha256, CancellationToken ct = default);
 

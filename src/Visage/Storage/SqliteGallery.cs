@@ -457,6 +457,62 @@ internal sealed class SqliteGallery : IGallery
             return true;
         }, ct);
 
+    /// <summary>
+    /// The change counter before and after the last write made through this object: a search index that knew
+    /// the "before" value has seen every other write, so applying this one keeps it current.
+    /// </summary>
+    public (long Before, long After)? LastWrite { get; private set; }
+
+    /// <summary>
+    /// "GALLERY-ID:CHANGES": the gallery's random id and its change counter, which every write of this Visage
+    /// raises in its own transaction. An index saved at a stamp is current while the stamp is unchanged.
+    /// </summary>
+    public Task<string> GetStampAsync(CancellationToken ct = default) =>
+        _errors.GuardAsync("read", async () =>
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT key, value FROM meta WHERE key IN ('gallery_id', 'changes')";
+            var values = new Dictionary<string, string>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) values[reader.GetString(0)] = reader.GetString(1);
+            return $"{values.GetValueOrDefault("gallery_id", "unstamped")}:{values.GetValueOrDefault("changes", "0")}";
+        });
+
+    /// <summary>Every face's id, person and encoding (no photo data), with the stamp they were read at.</summary>
+    public Task<(IReadOnlyList<StoredEncoding> Faces, string Stamp)> ReadIndexFacesAsync(CancellationToken ct = default) =>
+        _errors.GuardAsync("read", async () =>
+        {
+            // One read transaction, so the faces and the stamp agree.
+            await using var transaction = _connection.BeginTransaction(deferred: true);
+            string stamp;
+            await using (var command = _connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = "SELECT key, value FROM meta WHERE key IN ('gallery_id', 'changes')";
+                var values = new Dictionary<string, string>();
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) values[reader.GetString(0)] = reader.GetString(1);
+                stamp = $"{values.GetValueOrDefault("gallery_id", "unstamped")}:{values.GetValueOrDefault("changes", "0")}";
+            }
+            var faces = new List<StoredEncoding>();
+            await using (var command = _connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = "SELECT f.id, i.name, f.embedding FROM faces f JOIN identities i ON i.id = f.identity_id";
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var embedding = FromBlob((byte[])reader.GetValue(2));
+                    if (embedding.Length != Binding.Dimensions)
+                        throw new GalleryException(Location, GalleryProblem.Damaged,
+                            $"{Location}: face {reader.GetInt64(0)} has {embedding.Length} numbers, not {Binding.Dimensions}");
+                    faces.Add(new StoredEncoding(reader.GetInt64(0), reader.GetString(1), embedding));
+                }
+            }
+            await transaction.CommitAsync(ct);
+            return ((IReadOnlyList<StoredEncoding>)faces, stamp);
+        });
+
     private async Task<T> WriteAsync<T>(string what, Func<SqliteTransaction, Task<T>> work, CancellationToken ct)
     {
         if (!IsWritable)
@@ -464,10 +520,28 @@ internal sealed class SqliteGallery : IGallery
         return await _errors.GuardAsync(what, async () =>
         {
             await using var transaction = _connection.BeginTransaction();
+            var before = await CountChangeAsync(transaction, ct);
             var result = await work(transaction);
             await transaction.CommitAsync(ct);
+            LastWrite = (before, before + 1);
             return result;
         });
+    }
+
+    /// <summary>Raises the change counter inside a write's transaction; returns its value before.</summary>
+    private async Task<long> CountChangeAsync(SqliteTransaction transaction, CancellationToken ct)
+    {
+        await ExecuteAsync(_connection,
+            "INSERT INTO meta (key, value) VALUES ('gallery_id', lower(hex(randomblob(16)))) ON CONFLICT(key) DO NOTHING",
+            ct, transaction);
+        await using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO meta (key, value) VALUES ('changes', '1')
+            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+            RETURNING CAST(value AS INTEGER)
+            """;
+        return (long)(await command.ExecuteScalarAsync(ct))! - 1;
     }
 
     /// <summary>Rebuilds the file so erased rows leave no trace in free pages; best effort (another reader may hold it).</summary>

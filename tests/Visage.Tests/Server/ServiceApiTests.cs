@@ -60,6 +60,8 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
         var checks = (await health.JsonAsync()).GetProperty("checks");
         Assert.Equal("healthy", checks.GetProperty("model").GetProperty("status").GetString());
         Assert.Equal("healthy", checks.GetProperty("gallery").GetProperty("status").GetString());
+        Assert.Equal("healthy", checks.GetProperty("index").GetProperty("status").GetString());
+        Assert.StartsWith("exact, ", checks.GetProperty("index").GetProperty("description").GetString());
 
         var routes = Routes();
         Assert.True(routes.Count >= 20, string.Join(", ", routes.Select(r => r.Pattern)));
@@ -91,7 +93,8 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
                      r.Pattern.StartsWith("/api/people") || r.Pattern.StartsWith("/api/faces") ||
                      r.Pattern.StartsWith("/api/keys") || r.Pattern.StartsWith("/api/threshold") ||
                      r.Pattern.StartsWith("/api/cameras") || r.Pattern.StartsWith("/api/events") ||
-                     r.Pattern.StartsWith("/api/unknown") || r.Pattern.StartsWith("/api/webhooks")))
+                     r.Pattern.StartsWith("/api/unknown") || r.Pattern.StartsWith("/api/webhooks") ||
+                     r.Pattern.StartsWith("/api/strangers")))
         {
             var response = await recognize.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
             Assert.Contains("admin key is needed", (await response.ProblemAsync(403)).Detail());
@@ -440,11 +443,13 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
         var image = (await response.JsonAsync()).GetProperty("photos")[0].GetProperty("image").GetString()!;
         Assert.DoesNotContain("/", image);
         Assert.False(image.Contains('\u0007'), image); // shown escaped, as \u0007
-        // Only the service's own files (keys, cameras, events, webhooks, with SQLite's journal files), none named by the upload.
-        string[] own = ["keys.db", "cameras.db", "events.db", "webhooks.db"];
-        Assert.All(Directory.GetFiles(_host.Service.DataFolder).Select(Path.GetFileName),
-            name => Assert.Contains(own, o => name == o || name == o + "-wal" || name == o + "-shm"));
-        Assert.Contains("keys.db", Directory.GetFiles(_host.Service.DataFolder).Select(Path.GetFileName));
+        // Only files the service names: its keys, its cameras, events and webhooks, and the strangers' file of its
+        // pipeline (each with SQLite's WAL files); none named by the upload.
+        var strangers = $"strangers-{Recognizer.Fingerprint.Id}.db";
+        string[] own = ["keys.db", "cameras.db", "events.db", "webhooks.db", strangers];
+        var files = Directory.GetFiles(_host.Service.DataFolder).Select(f => Path.GetFileName(f)).ToList();
+        Assert.Contains("keys.db", files);
+        Assert.All(files, f => Assert.True(own.Any(o => f == o || f == o + "-wal" || f == o + "-shm"), f));
         Assert.False(File.Exists("/tmp/evil\u0007.jpg"));
     }
 

@@ -248,6 +248,15 @@ internal sealed class PostgresGallery : IGallery
         return new AddResult(added, duplicates);
     }
 
+    public async Task<bool> CreatePersonAsync(string name, CancellationToken ct = default)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO identities (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", connection);
+        command.Parameters.AddWithValue(name);
+        return await command.ExecuteNonQueryAsync(ct) > 0;
+    }
+
     public async Task<IReadOnlyList<Person>> ListPeopleAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenConnectionAsync(ct);

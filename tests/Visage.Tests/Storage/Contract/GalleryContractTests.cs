@@ -126,4 +126,43 @@ public abstract class GalleryContractTests
         using var reopened = await OpenAsync();
         Assert.Equal(new GalleryThreshold(0.61234567f, "FAR 1e-3 on 40 people"), await reopened.GetThresholdAsync());
     }
+
+    [Fact]
+    public async Task The_stamp_changes_with_every_change_to_faces_and_names_and_the_index_read_agrees_with_it()
+    {
+        using var gallery = await OpenAsync();
+        var stamps = new List<string> { await gallery.GetStampAsync() };
+        async Task Changed()
+        {
+            var stamp = await gallery.GetStampAsync();
+            Assert.DoesNotContain(stamp, stamps);
+            stamps.Add(stamp);
+        }
+        await gallery.AddAsync([Face("alice", "a1", 1, 0, 0, 0), Face("bob", "b1", 0, 1, 0, 0), Face("bob", "b2", 0, 0, 1, 0)]);
+        await Changed();
+        await gallery.RenamePersonAsync("bob", "robert");
+        await Changed();
+        await gallery.AddAsync([Face("carol", "c1", 0, 0, 0, 1)]);
+        await Changed();
+        await gallery.MergePeopleAsync("carol", "alice");
+        await Changed();
+        var faces = await gallery.GetFacesAsync();
+        Assert.True(await gallery.DeleteFaceAsync(faces.First(f => f.Identity == "robert").Id));
+        await Changed();
+        await gallery.DeletePersonAsync("alice");
+        await Changed();
+        Assert.True(await gallery.CreatePersonAsync("dave"));
+        Assert.False(await gallery.CreatePersonAsync("dave"));
+        Assert.Contains("dave", (await gallery.ListPeopleAsync()).Select(p => p.Name));
+
+        // Nothing changed, nothing new: the stamp is the same read twice, and the one the index read comes with.
+        var now = await gallery.GetStampAsync();
+        Assert.Equal(now, await gallery.GetStampAsync());
+        var (indexed, stamp) = await gallery.ReadIndexFacesAsync();
+        Assert.Equal(now, stamp);
+        var left = Assert.Single(indexed);
+        Assert.Equal("robert", left.Identity);
+        Assert.Equal([0f, 0, 1, 0], left.Embedding);
+        Assert.Equal((await gallery.GetFacesAsync()).Single().Id, left.Id);
+    }
 }

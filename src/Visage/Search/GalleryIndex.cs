@@ -1,0 +1,307 @@
+using Visage.Recognition;
+using Visage.Storage;
+
+namespace Visage.Search;
+
+/// <summary>
+/// The search index of one gallery, kept in step with it: loaded from beside the gallery when it was saved at
+/// the gallery's current stamp, else built from the store (and saved when it is a graph, which is slow to build);
+/// changed face by face after each write made through <see cref="IndexedGallery"/>; rebuilt in full when the
+/// gallery turns out to have been changed by someone else (another process writing the same SQLite file).
+/// A PostgreSQL store is followed through its change log instead (<see cref="PostgresIndexSync"/>), which brings
+/// in every replica's writes. It starts exact and becomes an HNSW graph when it grows to
+/// <see cref="FaceIndexOptions.HnswFromFaces"/> faces; a graph stays a graph when faces are removed.
+/// </summary>
+internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
+{
+    private readonly IGallery _gallery;
+    private readonly string? _folder;
+    private readonly FaceIndexOptions _options;
+    private readonly ReaderWriterLockSlim _switch = new();
+    private IFaceIndex _index;
+    private string _stamp;
+    private bool _changed;
+    private bool _disposed;
+
+    private GalleryIndex(IGallery gallery, string? folder, FaceIndexOptions options, IFaceIndex index, string stamp)
+    {
+        _gallery = gallery;
+        _folder = folder;
+        _options = options;
+        _index = index;
+        _stamp = stamp;
+        Dimensions = gallery.Binding.Dimensions;
+    }
+
+    /// <summary>Whether the index was loaded from its saved copy (false: built from the store).</summary>
+    public bool Loaded { get; private init; }
+
+    /// <summary>Why the saved copy was not used, when it was not.</summary>
+    public string? WhyBuilt { get; private init; }
+
+    /// <summary>How long opening took (loading or building), for health reports.</summary>
+    public TimeSpan OpenTime { get; private init; }
+
+    /// <summary>Following a PostgreSQL store's change log; null for a SQLite file.</summary>
+    public PostgresIndexSync? Sync { get; private set; }
+
+    /// <summary>The store stamp the index is known to be current at (for a replica: when it was opened).</summary>
+    public string Stamp => Sync is { } sync ? $"{StoreOf(_stamp)}:{sync.AppliedChange}" : _stamp;
+
+    /// <summary>
+    /// Opens the index of <paramref name="gallery"/>, saved in <paramref name="folder"/> (null: never saved).
+    /// <paramref name="storeUrl"/> is the PostgreSQL store's URL, whose change log a replica follows.
+    /// </summary>
+    public static async Task<GalleryIndex> OpenAsync(IGallery gallery, string? folder, string? storeUrl,
+        FaceIndexOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= FaceIndexOptions.Default;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var dimensions = gallery.Binding.Dimensions;
+        var stamp = await gallery.GetStampAsync(ct);
+        IFaceIndex? index = null;
+        string? whyNot = "not saved (small galleries are searched exactly and read from the store)";
+        if (folder is not null && storeUrl is null)
+            (index, whyNot) = FaceIndexFile.TryLoad(folder, stamp, dimensions, options.Hnsw);
+        else if (folder is not null)
+        {
+            // A replica takes a graph saved at any earlier change of its store and replays the log from there.
+            var current = stamp;
+            string? saved;
+            (index, saved, whyNot) = FaceIndexFile.TryLoad(folder,
+                s => StoreOf(s) == StoreOf(current) && ChangeOf(s) <= ChangeOf(current), dimensions, options.Hnsw);
+            if (saved is not null) stamp = saved;
+        }
+        var loaded = index is not null;
+        if (index is null)
+        {
+            var (faces, readStamp) = await gallery.ReadIndexFacesAsync(ct);
+            ct.ThrowIfCancellationRequested();
+            stamp = readStamp;
+            index = FaceIndexes.Build(dimensions, faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList(),
+                options);
+        }
+        var result = new GalleryIndex(gallery, folder, options, index, stamp)
+        {
+            Loaded = loaded,
+            WhyBuilt = loaded ? null : whyNot,
+            OpenTime = started.Elapsed,
+        };
+        if (!loaded) result.TrySave();
+        if (storeUrl is not null)
+        {
+            result.Sync = PostgresIndexSync.Start(storeUrl, result, PostgresIndexSync.ChangeOf(stamp));
+            // Ready once it holds every change committed before it opened (those since a saved copy included).
+            try
+            {
+                await result.Sync.CatchUpNowAsync(ct);
+            }
+            catch
+            {
+                await result.DisposeAsync();
+                throw;
+            }
+        }
+        return result;
+    }
+
+    public string Kind => Read(i => i.Kind);
+    public int Dimensions { get; }
+    public int Count => Read(i => i.Count);
+    public int IdentityCount => Read(i => i.IdentityCount);
+    public bool Contains(long faceId) => Read(i => i.Contains(faceId));
+
+    /// <summary>How many identities <see cref="Identify"/> lists: all of them when exact, the nearest few from a graph.</summary>
+    public const int GraphCandidates = 10;
+
+    /// <summary>
+    /// Every identity's distance, nearest first, as <see cref="FaceMatcher.DistancesTo"/> gives them, when the
+    /// index is exact; from a graph, the <see cref="GraphCandidates"/> nearest it finds.
+    /// </summary>
+    public IReadOnlyList<IdentityDistance> DistancesTo(ReadOnlySpan<float> embedding)
+    {
+        _switch.EnterReadLock();
+        try
+        {
+            return _index.Search(embedding, _index is ExactFaceIndex ? int.MaxValue : GraphCandidates);
+        }
+        finally { _switch.ExitReadLock(); }
+    }
+
+    /// <summary>Who the face is, as <see cref="FaceMatcher.Identify"/> answers.</summary>
+    public Identification Identify(Face face, float threshold)
+    {
+        var distances = DistancesTo(face.Embedding);
+        if (distances.Count == 0)
+            return new Identification(face, null, null, float.PositiveInfinity, threshold, distances);
+        var nearest = distances[0];
+        var known = FaceDistance.IsMatch(nearest.Distance, threshold);
+        return new Identification(face, known ? nearest.Identity : null, nearest.Identity, nearest.Distance,
+            threshold, distances);
+    }
+
+    public IReadOnlyList<IdentityDistance> Search(ReadOnlySpan<float> query, int identities)
+    {
+        _switch.EnterReadLock();
+        try { return _index.Search(query, identities); }
+        finally { _switch.ExitReadLock(); }
+    }
+
+    public void Add(IReadOnlyList<IndexedFace> faces)
+    {
+        _switch.EnterWriteLock();
+        try
+        {
+            if (_index is ExactFaceIndex exact && exact.Count + faces.Count >= _options.HnswFromFaces)
+            {
+                // Grown past what exact search is fast for: the faces move into a graph.
+                var all = exact.Faces();
+                all.AddRange(faces);
+                _index = FaceIndexes.Build(Dimensions, all, _options);
+                exact.Dispose();
+            }
+            else
+            {
+                _index.Add(faces);
+            }
+            _changed = true;
+        }
+        finally { _switch.ExitWriteLock(); }
+    }
+
+    public int Remove(IReadOnlyCollection<long> faceIds) => Write(i => i.Remove(faceIds));
+
+    public int RemoveIdentity(string identity) => Write(i => i.RemoveIdentity(identity));
+
+    public void RenameIdentity(string from, string to) => Write(i =>
+    {
+        i.RenameIdentity(from, to);
+        return 0;
+    });
+
+    /// <summary>
+    /// After a write through this process: a replica catches up with the store's log (its own write included);
+    /// a SQLite gallery applies <paramref name="change"/> when nobody else wrote since the index was current,
+    /// and is read again in full otherwise. A write that erases anything also erases the saved copy, whose
+    /// files would otherwise keep the erased encodings until the next save.
+    /// </summary>
+    public async Task AfterWriteAsync(Action<IFaceIndex> change, bool erases, CancellationToken ct)
+    {
+        if (erases) DeleteSaved();
+        if (Sync is { } sync)
+        {
+            await sync.CatchUpNowAsync(ct);
+            return;
+        }
+        if (_gallery is not SqliteGallery { LastWrite: { } write } sqlite) return;
+        var stamp = await sqlite.GetStampAsync(ct);
+        if (write.Before == ChangeOf(_stamp) && ChangeOf(stamp) == write.After)
+        {
+            change(this);
+            _stamp = stamp;
+            _changed = true;
+            return;
+        }
+        await RebuildAsync(ct);
+    }
+
+    /// <summary>Reads every face from the store again and replaces the index with one built from them.</summary>
+    public async Task RebuildAsync(CancellationToken ct)
+    {
+        var (faces, stamp) = await _gallery.ReadIndexFacesAsync(ct);
+        var rebuilt = FaceIndexes.Build(Dimensions, faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList(),
+            _options);
+        IFaceIndex old;
+        _switch.EnterWriteLock();
+        try
+        {
+            old = _index;
+            _index = rebuilt;
+            _stamp = stamp;
+            _changed = true;
+        }
+        finally { _switch.ExitWriteLock(); }
+        old.Dispose();
+    }
+
+    /// <summary>
+    /// Saves a graph beside the gallery at the stamp it is current at, so the next start loads it; an exact
+    /// index is not saved (reading the gallery is as quick). Best effort: an index that cannot be saved still
+    /// answers, and the next start builds it again.
+    /// </summary>
+    private void TrySave()
+    {
+        if (_folder is null) return;
+        _switch.EnterReadLock();
+        try
+        {
+            if (_index is not HnswFaceIndex) return;
+            FaceIndexFile.Save(_index, _folder, Stamp);
+            _changed = false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unwritable folder (a read-only gallery): rebuilt next time.
+        }
+        finally { _switch.ExitReadLock(); }
+    }
+
+    private void DeleteSaved()
+    {
+        if (_folder is null || !Directory.Exists(_folder)) return;
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind, it is stale (another stamp) and never loaded; the next save replaces it.
+        }
+    }
+
+    private static long ChangeOf(string stamp) => PostgresIndexSync.ChangeOf(stamp);
+
+    private static string StoreOf(string stamp) => stamp[..stamp.LastIndexOf(':')];
+
+    private T Read<T>(Func<IFaceIndex, T> read)
+    {
+        _switch.EnterReadLock();
+        try { return read(_index); }
+        finally { _switch.ExitReadLock(); }
+    }
+
+    private T Write<T>(Func<IFaceIndex, T> write)
+    {
+        _switch.EnterWriteLock();
+        try
+        {
+            _changed = true;
+            return write(_index);
+        }
+        finally { _switch.ExitWriteLock(); }
+    }
+
+    /// <summary>Stops following the store and saves the index if it changed since it was saved or loaded.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (Sync is { } sync) await sync.DisposeAsync();
+        try
+        {
+            // Saved only when it is still what the store holds: a SQLite gallery someone else wrote since is
+            // left to be rebuilt at the next start.
+            if (_changed && _folder is not null
+                && (Sync is not null || await _gallery.GetStampAsync(CancellationToken.None) == _stamp))
+                TrySave();
+        }
+        catch (Exception e) when (e is VisageException or IOException)
+        {
+            // The store is gone (closed, unreachable): nothing to save against.
+        }
+        _index.Dispose();
+        _switch.Dispose();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
