@@ -99,7 +99,7 @@ internal static class EventEndpoints
         unknown.MapGet("/", (EventStore store, string? camera, long? before, int? limit) =>
                 Results.Ok(store.List(new EventQuery(camera, WatchEventKind.Unknown, Before: before,
                     Limit: Math.Clamp(limit ?? 50, 1, EventStore.MaxLimit), Named: false))))
-            .WithName("ListStrangers").WithSummary("The strangers the cameras saw and nobody has named yet, newest first")
+            .WithName("ListUnknownFaces").WithSummary("The strangers the cameras saw and nobody has named yet, newest first")
             .Produces<CameraEventsJson>();
 
         unknown.MapPost("/{id:long}/name", async (long id, NameStrangerRequest request, EventStore store, VisageService service,
@@ -117,7 +117,7 @@ internal static class EventEndpoints
                 store.SetPerson(id, outcome.Source.Identity);
                 return Results.Ok(new NamedStrangerJson(store.Find(id)!, PhotoUploadJson.From(outcome)));
             })
-            .WithName("NameStranger")
+            .WithName("NameUnknownFace")
             .WithSummary("Names a stranger ({\"person\",\"face\"}): enrolls that face as the person (made when new), so the next visit is greeted")
             .Produces<NamedStrangerJson>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

@@ -127,6 +127,9 @@ public sealed class ServiceWebhookAndEventTests(ServiceRecognizerFixture fixture
         Assert.NotEmpty(receiver.Posts.Where(p => p.Path == "/hang"));
         var strangers = await api.WaitForEventsAsync("a stranger", e => e.Count > 0, "&event=unknown");
         var stranger = strangers[0];
+        // The camera handed the stranger to the service's Strangers too, to be grouped with the others seen.
+        await api.Host.Service.Strangers.FlushAsync();
+        Assert.True(api.Host.Service.Strangers.FaceCount >= 1);
         var listed = (await (await api.Admin.GetAsync("/api/unknown")).JsonAsync()).GetProperty("events");
         Assert.Contains(listed.EnumerateArray(), e => e.GetProperty("id").GetInt64() == stranger.GetProperty("id").GetInt64());
 
