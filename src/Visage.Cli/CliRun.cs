@@ -71,10 +71,13 @@ internal sealed class CliRun
     /// For <paramref name="bulk"/> work each network runs on one thread and the photos go through on every core
     /// at once. The first load on a machine chooses how to run each network (seconds, shown as it goes).
     /// </summary>
-    public async Task<FaceRecognizer> LoadRecognizerAsync(CancellationToken ct, bool bulk = false)
+    public async Task<FaceRecognizer> LoadRecognizerAsync(CancellationToken ct, bool bulk = false,
+        string? model = null, string? liveness = null)
     {
         var options = CommonOptions.RecognizerOptions(Result, Home);
         if (bulk) options = options with { Threads = 1 };
+        if (model is not null) options = options with { Model = model };
+        if (liveness is not null) options = options with { Liveness = liveness };
         var pack = await EnsurePackAsync(options, ct);
         var interactive = Err.Profile.Capabilities.Interactive;
         return await WithStatusAsync($"loading {pack}", status => FaceRecognizer.LoadAsync(options,

@@ -47,12 +47,31 @@ internal static class CommonOptions
 
     public static readonly Option<string> Detector = new("--detector")
     {
-        Description = "Face detector: 'pack' (the model pack's own, UltraFace) or 'haar' (the seed's Haar cascade)",
+        Description = "Face detector: 'pack' (the model pack's own, UltraFace), 'haar' (the seed's Haar cascade) " +
+                      "or 'blazeface' (MediaPipe BlazeFace, full range: smaller faces)",
         DefaultValueFactory = _ => "pack",
         Recursive = true,
     };
 
     public static IEnumerable<Option> Global => [Model, Detector, MaxMegapixels];
+
+    public static readonly Option<bool> Liveness = new("--liveness")
+    {
+        Description = $"Check each face for liveness ({Visage.RecognizerOptions.DefaultLivenessModel}): a face that fails " +
+                      "(a photo or a screen held up) is never identified nor greeted",
+    };
+
+    public static readonly Option<float?> LivenessThreshold = NullableNumberOption<float>("--liveness-threshold",
+        "Liveness score a face needs to pass (0..1, with --liveness; default the model's, 0.5)");
+
+    /// <summary>The liveness model the command's --liveness asks for (null: none); a threshold alone is an error.</summary>
+    public static string? LivenessModel(ParseResult result)
+    {
+        var wanted = result.GetResult(Liveness) is not null && result.GetValue(Liveness);
+        if (!wanted && result.GetResult(LivenessThreshold) is { Implicit: false })
+            throw new UsageException("--liveness-threshold: needs --liveness");
+        return wanted ? Visage.RecognizerOptions.DefaultLivenessModel : null;
+    }
 
     public static RecognizerOptions RecognizerOptions(ParseResult result, VisageHome home) => new()
     {
@@ -61,10 +80,13 @@ internal static class CommonOptions
         {
             "pack" or "ultraface" or null => DetectorKind.Pack,
             "haar" => DetectorKind.Haar,
-            var other => throw new UsageException($"--detector: unknown detector '{other}' (use 'pack' or 'haar')"),
+            "blazeface" => DetectorKind.BlazeFace,
+            var other => throw new UsageException($"--detector: unknown detector '{other}' (use 'pack', 'haar' or 'blazeface')"),
         },
         Limits = Limits(result),
         Home = home,
+        Liveness = LivenessModel(result),
+        LivenessThreshold = result.GetResult(LivenessThreshold) is null ? null : result.GetValue(LivenessThreshold),
     };
 
     public static ImageLimits Limits(ParseResult result) => ImageLimits.FromMegapixels(result.GetValue(MaxMegapixels));

@@ -22,7 +22,7 @@ public sealed record EvaluationJson(
     IReadOnlyList<FoldResult> Folds,
     double AreaUnderCurve,
     double EqualErrorRate,
-    IReadOnlyList<OperatingPoint> OperatingPoints)
+    IReadOnlyList<TargetOperatingPoint> OperatingPoints)
 {
     public static EvaluationJson From(EvaluationReport r, string fingerprint) => new(r.Model, fingerprint, r.PairsFile,
         r.TrainFile, r.Protocol, r.Pairs, r.Images, r.CentralBoxFallbacks, r.Accuracy, r.AccuracyStandardDeviation,

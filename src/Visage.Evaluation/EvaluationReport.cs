@@ -18,6 +18,6 @@ public sealed record EvaluationReport(
     IReadOnlyList<FoldResult> Folds,
     double AreaUnderCurve,
     double EqualErrorRate,
-    IReadOnlyList<OperatingPoint> OperatingPoints,
+    IReadOnlyList<TargetOperatingPoint> OperatingPoints,
     IReadOnlyList<LabelledDistance> Distances,
     IReadOnlyList<RocPoint> Roc);

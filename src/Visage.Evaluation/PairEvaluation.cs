@@ -29,19 +29,28 @@ public sealed class PairEvaluation(FaceRecognizer recognizer)
 
         LabelledDistance Distance(ImagePair p) =>
             new(FaceDistance.Euclidean(encodings[p.First].Embedding, encodings[p.Second].Embedding), p.SamePerson);
-        var test = testPairs.Select(Distance).ToList();
-        var metrics = new VerificationMetrics(test);
         var fallbacks = encodings.Values.Where(e => e.Source == SubjectSource.CentralBox)
             .Select(e => e.Path).Order(StringComparer.Ordinal).ToList();
+        return Summarise(recognizer.ModelId, request, testPairs.Select(Distance).ToList(),
+            request.TrainFile is null ? null : trainPairs.Select(Distance).ToList(), images.Count, fallbacks);
+    }
 
+    /// <summary>
+    /// The report of labelled test distances: with training distances, the threshold is their best-accuracy one;
+    /// without, a cross-validation over the test pairs.
+    /// </summary>
+    internal static EvaluationReport Summarise(string modelId, EvaluationRequest request, List<LabelledDistance> test,
+        List<LabelledDistance>? train, int images, List<string> fallbacks)
+    {
+        var metrics = new VerificationMetrics(test);
         float threshold;
         double accuracy;
         double? deviation = null, trainAccuracy = null;
         IReadOnlyList<FoldResult> folds = [];
         string protocol;
-        if (request.TrainFile is not null)
+        if (train is not null)
         {
-            var choice = ThresholdSelection.BestAccuracy(trainPairs.Select(Distance).ToList());
+            var choice = ThresholdSelection.BestAccuracy(train);
             threshold = choice.Threshold;
             trainAccuracy = choice.Accuracy;
             accuracy = ThresholdSelection.Accuracy(test, threshold);
@@ -58,10 +67,10 @@ public sealed class PairEvaluation(FaceRecognizer recognizer)
         }
 
         return new EvaluationReport(
-            recognizer.ModelId, request.PairsFile, request.TrainFile, protocol, test.Count, images.Count, fallbacks,
+            modelId, request.PairsFile, request.TrainFile, protocol, test.Count, images, fallbacks,
             accuracy, deviation, threshold, trainAccuracy, folds,
             metrics.AreaUnderCurve(), metrics.EqualErrorRate(),
-            ReportedFalseAcceptRates.Select(metrics.AtFalseAcceptRate).ToList(),
+            ReportedFalseAcceptRates.Select(far => TargetOperatingPoint.Of(metrics, far)).ToList(),
             test, metrics.RocCurve());
     }
 }

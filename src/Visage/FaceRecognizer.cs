@@ -59,6 +59,12 @@ public sealed class FaceRecognizer : IDisposable
         if (!(options.DetectionThreshold is > 0 and < 1))
             throw new InvalidSettingException(VisageSetting.Detector,
                 $"a detection threshold between 0 and 1 is needed, not {options.DetectionThreshold}");
+        if (options.LivenessThreshold is { } gate && !(gate is > 0 and < 1))
+            throw new InvalidSettingException(VisageSetting.Liveness,
+                $"a liveness threshold between 0 and 1 is needed, not {gate}");
+        var liveness = options.Liveness is { } livenessId ? ModelCatalog.GetLiveness(livenessId) : null;
+        if (options.LivenessThreshold is not null && liveness is null)
+            throw new InvalidSettingException(VisageSetting.Liveness, "a liveness threshold needs a liveness model to apply to");
         if (options.Threads is < 1)
             throw new InvalidSettingException(VisageSetting.Model, $"a network needs at least one thread, not {options.Threads}");
         var home = options.Home ?? VisageHome.FromEnvironment();
@@ -74,7 +80,7 @@ public sealed class FaceRecognizer : IDisposable
             await store.EnsureAsync(pack, progress, ct);
         }
         var pipelineOptions = new PipelineOptions(options.DetectionThreshold, IntraOpThreads: options.Threads,
-            Detector: options.Detector);
+            Detector: options.Detector, Liveness: liveness, LivenessThreshold: options.LivenessThreshold);
         var pipeline = await FacePipeline.LoadAsync(model, store, pipelineOptions, progress, ct);
         return new FaceRecognizer(pipeline, options, home);
     }
@@ -92,16 +98,34 @@ public sealed class FaceRecognizer : IDisposable
         return _pipeline.Detect(image.Pixels).OrderBy(f => f.Box.X).ToList();
     }
 
-    /// <summary>Every face of the image with its landmarks and encoding, left to right.</summary>
-    public IReadOnlyList<Face> Find(FaceImage image)
+    /// <summary>
+    /// Every face of the image with its landmarks and encoding, left to right; with its liveness check when the
+    /// recognizer has a liveness network.
+    /// </summary>
+    public IReadOnlyList<Face> Find(FaceImage image) => Find(image.Pixels);
+
+    /// <summary>Every face of a video frame (8-bit BGR), left to right; liveness checked when asked and loaded.</summary>
+    internal IReadOnlyList<Face> Find(OpenCvSharp.Mat bgrFrame, bool checkLiveness = true)
     {
-        return _pipeline.Analyze(image.Pixels).OrderBy(f => f.Box.X).ToList();
+        var faces = _pipeline.Analyze(bgrFrame);
+        if (checkLiveness) faces = _pipeline.CheckLiveness(bgrFrame, faces);
+        return faces.OrderBy(f => f.Box.X).ToList();
     }
 
-    /// <summary>Every face of a video frame (8-bit BGR), left to right.</summary>
-    internal IReadOnlyList<Face> Find(OpenCvSharp.Mat bgrFrame)
+    /// <summary>The liveness network faces are checked with (null: none; see <see cref="RecognizerOptions.Liveness"/>).</summary>
+    public string? LivenessModel => _pipeline.Liveness?.ModelId;
+
+    /// <summary>The score a face needs to pass the liveness check (null without a liveness network).</summary>
+    public float? LivenessThreshold => _pipeline.Liveness is null ? null : _pipeline.LivenessThreshold;
+
+    /// <summary>The liveness check of faces found elsewhere (boxes of <see cref="Detect"/>), in their order.</summary>
+    public IReadOnlyList<Liveness.LivenessCheck> CheckLiveness(FaceImage image, IReadOnlyList<FaceBox> boxes)
     {
-        return _pipeline.Analyze(bgrFrame).OrderBy(f => f.Box.X).ToList();
+        var scorer = _pipeline.Liveness
+                     ?? throw new InvalidSettingException(VisageSetting.Liveness,
+                         "this recognizer has no liveness network: load it with RecognizerOptions.Liveness");
+        if (boxes.Count == 0) return [];
+        return scorer.Score(image.Pixels, boxes).Select(s => new Liveness.LivenessCheck(s, _pipeline.LivenessThreshold)).ToList();
     }
 
     /// <summary>The whole image encoded as one face, without detection (the seed's img_path_to_encoding).</summary>

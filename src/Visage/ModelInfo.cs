@@ -12,4 +12,5 @@ public sealed record ModelInfo(
     float Threshold,
     string ThresholdProvenance,
     bool Installed,
-    string Folder);
+    string Folder,
+    bool Fused = false);

@@ -7,6 +7,10 @@ public static class ModelPacks
 {
     public static string DefaultId => ModelCatalog.Default.Id;
 
+    /// <summary>The liveness networks <see cref="RecognizerOptions.Liveness"/> may name, with their licences.</summary>
+    public static IReadOnlyList<(string Id, string Description, string Licence)> LivenessModels =>
+        ModelCatalog.LivenessModels.Select(m => (m.Id, m.Description, m.Licence)).ToList();
+
     /// <summary>Every pack, the default first, with whether it is installed in <paramref name="home"/>.</summary>
     public static IReadOnlyList<ModelInfo> List(VisageHome home)
     {
@@ -33,5 +37,5 @@ public static class ModelPacks
         pack.Packages.Select(p => new ModelPackage(p.Name, p.Version, p.Sha512Base64)).ToList(),
         pack.Files.Select(f => new ModelPackFile(f.Package.Spec, f.PathInPackage, store.FilePath(f))).ToList(),
         pack.Dimensions, pack.DefaultThreshold, pack.ThresholdProvenance, store.IsInstalled(pack),
-        store.Home.ModelsFolder);
+        store.Home.ModelsFolder, pack.Embedders.Count > 1);
 }

@@ -29,4 +29,20 @@ public sealed record RecognizerOptions
 
     /// <summary>Threads each network may use; null lets the runtime decide.</summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// A liveness network to check faces with (see <see cref="ModelPacks.LivenessModels"/>; the recommended one is
+    /// <see cref="DefaultLivenessModel"/>), or null for none. With one, every face found carries a
+    /// <see cref="Liveness.LivenessCheck"/> and a face that fails it is never identified (so never greeted).
+    /// </summary>
+    public string? Liveness { get; init; }
+
+    /// <summary>
+    /// The liveness score a face needs to pass; null for the model's own (0.5 for faceplugin's: the live
+    /// class at least as likely as both spoof classes together). See README for what it rejects of real faces.
+    /// </summary>
+    public float? LivenessThreshold { get; init; }
+
+    /// <summary>faceplugin's liveness network, the one whose rejections of real faces were measured (README).</summary>
+    public const string DefaultLivenessModel = "faceplugin-liveness";
 }

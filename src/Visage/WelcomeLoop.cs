@@ -116,7 +116,10 @@ public sealed class WelcomeLoop : IAsyncDisposable
                 SnapshotJpegs = _settings.SnapshotJpegs,
                 Preview = _settings.Preview,
             };
-            var watcher = new Watcher(_input, new PeopleFrameRecognizer(people), Policy, options, sinks, _warn);
+            if (_settings.Liveness && people.Recognizer.LivenessModel is null)
+                throw new InvalidSettingException(VisageSetting.Liveness,
+                    "a liveness check needs the recognizer loaded with a liveness network (RecognizerOptions.Liveness)");
+            var watcher = new Watcher(_input, new PeopleFrameRecognizer(people, _settings.Liveness), Policy, options, sinks, _warn);
             _watcher = watcher;
             var summary = await watcher.RunAsync(ct);
 

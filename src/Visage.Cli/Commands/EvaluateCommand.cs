@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
 using Visage.Evaluation;
-using Visage.Recognition;
 
 namespace Visage.Cli.Commands;
 
@@ -28,9 +27,24 @@ internal static class EvaluateCommand
         {
             Description = "Folder for report.json, roc.png and distances.png",
         };
+        var fuse = new Option<string?>("--fuse")
+        {
+            Description = "Fuse these packs (comma-separated single-encoder packs, e.g. faceplugin,mobilefacenet): " +
+                          "search their weights on --train, then measure the fusion on --pairs",
+        };
+        var step = new Option<double>("--step")
+        {
+            Description = "Grid step of the fusion weight search (with --fuse)",
+            DefaultValueFactory = _ => FusionSearch.DefaultStep,
+        };
+        var liveness = new Option<string?>("--liveness")
+        {
+            Description = "Instead of accuracy, score each image's face with this liveness model " +
+                          $"({string.Join(", ", ModelPacks.LivenessModels.Select(m => m.Id))}) and count the real faces it rejects",
+        };
         var command = new Command("evaluate", "Measure accuracy on labelled pairs with the LFW protocol")
         {
-            pairs, images, train, folds, report, CommonOptions.Json,
+            pairs, images, train, folds, report, fuse, step, liveness, CommonOptions.Json,
         };
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
@@ -45,6 +59,10 @@ internal static class EvaluateCommand
             if (request.TrainFile is null && request.Folds < 2)
                 throw new UsageException($"--folds: needs at least 2, not {request.Folds}");
             var reportFolder = result.GetValue(report);
+            if (result.GetValue(liveness) is { } livenessId)
+                return await EvaluateLivenessAsync(run, request, livenessId, ct);
+            if (result.GetValue(fuse) is { } fused)
+                return await EvaluateFusionAsync(run, request, fused, result.GetValue(step), reportFolder, ct);
 
             using var recognizer = await run.LoadRecognizerAsync(ct, bulk: true);
             var evaluation = new PairEvaluation(recognizer);
@@ -59,6 +77,69 @@ internal static class EvaluateCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static async Task<int> EvaluateLivenessAsync(CliRun run, EvaluationRequest request, string model,
+        CancellationToken ct)
+    {
+        var images = new[] { request.PairsFile, request.TrainFile }.OfType<string>()
+            .SelectMany(file => LfwPairs.Read(file, request.ImagesFolder))
+            .SelectMany(p => new[] { p.First, p.Second })
+            .Distinct(StringComparer.Ordinal).ToList();
+        using var recognizer = await run.LoadRecognizerAsync(ct, liveness: model);
+        var evaluation = new LivenessEvaluation(recognizer);
+        var outcome = await run.WithProgressAsync("scoring faces", progress => evaluation.RunAsync(images, progress, ct));
+        if (run.Json)
+        {
+            run.WriteJson(outcome);
+            return ExitCodes.Success;
+        }
+        var table = new Table().AddColumns("measure", "value");
+        table.AddRow("liveness model", Markup.Escape(outcome.Model));
+        table.AddRow("photos", $"{outcome.Images} ({outcome.FacesScored} faces scored, {outcome.ImagesWithoutFace} without a face)");
+        table.AddRow("real faces rejected", $"{outcome.Rejected} ({outcome.RejectionRate:P2}) under {outcome.Threshold:0.##}");
+        table.AddRow("scores", $"1st percentile {outcome.Scores.P1:0.000}, 5th {outcome.Scores.P5:0.000}, " +
+                               $"10th {outcome.Scores.P10:0.000}, median {outcome.Scores.Median:0.000}");
+        run.Out.Write(table);
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> EvaluateFusionAsync(CliRun run, EvaluationRequest request, string packList,
+        double step, string? reportFolder, CancellationToken ct)
+    {
+        if (request.TrainFile is null) throw new UsageException("--fuse: the weights are searched on --train pairs; give them");
+        var ids = packList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length < 2) throw new UsageException($"--fuse: needs at least two packs, not '{packList}'");
+        if (!(step > 0 && step <= 0.5)) throw new UsageException($"--step: must be in (0, 0.5], not {step}");
+        var packs = ids.Select(id => ModelPacks.Get(id, run.Home)).ToList();
+        if (packs.FirstOrDefault(p => p.Fused) is { } multi)
+            throw new UsageException($"--fuse: '{multi.Id}' is itself a fusion; name single-encoder packs");
+
+        var recognizers = new List<FaceRecognizer>();
+        try
+        {
+            foreach (var pack in packs)
+                recognizers.Add(await run.LoadRecognizerAsync(ct, bulk: true, model: pack.Id));
+            var evaluation = new FusionEvaluation(recognizers);
+            var outcome = await run.WithProgressAsync("encoding images with each pack",
+                progress => Task.Run(() => evaluation.Run(request, step, progress, ct), ct));
+
+            if (reportFolder is not null) WriteReport(reportFolder, outcome.Evaluation);
+            if (run.Json)
+            {
+                run.WriteJson(outcome with { Evaluation = outcome.Evaluation with { Distances = [], Roc = [] } });
+                return ExitCodes.Success;
+            }
+            Print(run, outcome.Evaluation, reportFolder);
+            var weights = outcome.Parts.Select((id, k) =>
+                $"{id} {outcome.Weights.Weights[k]:0.0000} (share {outcome.Weights.Shares[k]:0.00} of standardised distances)");
+            run.Out.WriteLine($"fusion weights: {string.Join("; ", weights)}");
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            foreach (var recognizer in recognizers) recognizer.Dispose();
+        }
     }
 
     private static void WriteReport(string folder, EvaluationReport report)
@@ -94,8 +175,9 @@ internal static class EvaluateCommand
         table.AddRow("ROC AUC", $"{report.AreaUnderCurve:0.00000}");
         table.AddRow("equal error rate", $"{report.EqualErrorRate:P2}");
         foreach (var point in report.OperatingPoints)
-            table.AddRow($"TAR at FAR {point.TargetFalseAcceptRate:0.###}",
-                $"{point.TrueAcceptRate:P2} at threshold {point.Threshold:0.####} (FAR {point.FalseAcceptRate:P2})");
+            table.AddRow($"TAR at FAR {point.TargetFalseAcceptRate:0.###}", point.Status == TargetOperatingPoint.Measured
+                ? $"{point.TrueAcceptRate:P2} at threshold {point.Threshold:0.####} (FAR {point.FalseAcceptRate:P2})"
+                : $"not enough pairs ({point.DifferentPairs} different-person pairs, {point.DifferentPairsNeeded} needed)");
         table.AddRow("no face found", report.CentralBoxFallbacks.Count == 0
             ? "0 images"
             : $"{report.CentralBoxFallbacks.Count} images: encoded the central 40% box instead");

@@ -13,7 +13,8 @@ internal static class IdentifyCommand
         var verbose = new Option<bool>("--verbose") { Description = "Print the distance to every person" };
         var command = new Command("identify", "Say who is in a photo: every face, its nearest person and distance")
         {
-            photo, CommonOptions.Known, CommonOptions.Db, CommonOptions.ThresholdOption, verbose, CommonOptions.Json,
+            photo, CommonOptions.Known, CommonOptions.Db, CommonOptions.ThresholdOption, verbose,
+            CommonOptions.Liveness, CommonOptions.LivenessThreshold, CommonOptions.Json,
         };
         command.Validators.Add(CommonOptions.OneGallery);
         command.SetAction(CliRun.Action(async (run, ct) =>
@@ -51,6 +52,12 @@ internal static class IdentifyCommand
         {
             var id = identifications[i];
             var where = $"face {i + 1} at {id.Face.Box}";
+            if (id.Face.Liveness is { IsLive: false } failed)
+            {
+                run.Out.MarkupLineInterpolated(
+                    $"  {where}: [red]not live[/] (liveness {failed.Score:0.###} < {failed.Threshold:0.###}; looks like {CliRun.Safe(id.Nearest ?? "nobody")}, distance {id.Distance:0.####})");
+                continue;
+            }
             if (id.IsKnown)
                 run.Out.MarkupLineInterpolated($"  {where}: [green]{CliRun.Safe(id.Identity!)}[/] (distance {id.Distance:0.####})");
             else

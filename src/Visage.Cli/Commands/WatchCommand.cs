@@ -110,7 +110,8 @@ internal static class WatchCommand
             "Watch a camera, video or stream and greet the people you know by name (the seed's welcome loop)")
         {
             camera, video, url, rtspTransport, stallTimeout, CommonOptions.Known, CommonOptions.Db, CommonOptions.ThresholdOption, confirm, window, cooldown,
-            noWindow, output, snapshot, events, eventsAll, onGreet, voice, speakTo, everyFrame, openTimeout, CommonOptions.Json,
+            noWindow, output, snapshot, events, eventsAll, onGreet, voice, speakTo, everyFrame, openTimeout,
+            CommonOptions.Liveness, CommonOptions.LivenessThreshold, CommonOptions.Json,
         };
         command.Validators.Add(CommonOptions.OneGallery);
         command.Validators.Add(result =>
@@ -153,6 +154,7 @@ internal static class WatchCommand
                 Voice = result.GetValue(voice)!,
                 VoiceRequired = result.GetResult(voice) is { Implicit: false },
                 SpeechFile = result.GetValue(speakTo),
+                Liveness = CommonOptions.LivenessModel(result) is not null,
             };
 
             // The source is opened first: a wrong camera or file fails before any model loads.

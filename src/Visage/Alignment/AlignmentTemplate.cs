@@ -14,4 +14,18 @@ internal sealed record AlignmentTemplate(int Size, IReadOnlyList<Point2f> Points
         new Point2f(41.5493f, 92.3655f),
         new Point2f(70.7299f, 92.2041f),
     ]);
+
+    /// <summary>
+    /// This template for a crop of <paramref name="size"/> pixels, its points drawn towards the centre by
+    /// <paramref name="scale"/> (1 keeps the layout; 0.8 leaves a wider margin of head and background).
+    /// </summary>
+    public AlignmentTemplate Resized(int size, float scale = 1f)
+    {
+        if (size == Size && scale == 1f) return this;
+        var ratio = size / (float)Size;
+        var centre = Size / 2f;
+        return new AlignmentTemplate(size, Points
+            .Select(p => new Point2f((centre + (p.X - centre) * scale) * ratio, (centre + (p.Y - centre) * scale) * ratio))
+            .ToList());
+    }
 }

@@ -7,4 +7,7 @@ public enum DetectorKind
 
     /// <summary>The seed's Haar cascade, boxes grown by 50 pixels.</summary>
     Haar,
+
+    /// <summary>MediaPipe BlazeFace, the back-camera (256x256, full range) model: smaller faces than UltraFace.</summary>
+    BlazeFace,
 }

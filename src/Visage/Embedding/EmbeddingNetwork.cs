@@ -12,8 +12,10 @@ namespace Visage.Embedding;
 internal sealed class EmbeddingNetwork : IDisposable
 {
     private readonly PlannedNetwork _network;
+    private readonly Scalar _mean;
+    private readonly int _output;
 
-    public EmbeddingNetwork(string modelPath, EmbedderSpec spec) : this(PlannedNetwork.Load(LoadModel(modelPath)), spec)
+    public EmbeddingNetwork(string modelPath, EmbedderSpec spec) : this(PlannedNetwork.Load(LoadModel(modelPath, spec)), spec)
     {
     }
 
@@ -21,15 +23,23 @@ internal sealed class EmbeddingNetwork : IDisposable
     {
         _network = network;
         Spec = spec;
+        _mean = spec.ChannelMeans is { Count: 3 } m ? new Scalar(m[0], m[1], m[2]) : new Scalar(spec.Mean, spec.Mean, spec.Mean);
+        _output = spec.Output is { } name && network.Model.OutputNames.Contains(name) ? network.Model.OutputIndex(name) : 0;
     }
 
-    /// <summary>The network, rewritten so that it takes a batch (the packs' files have a batch of one).</summary>
-    internal static OnnxModel LoadModel(string modelPath) =>
-        OnnxModel.FromBytes(Path.GetFileName(modelPath), OnnxBatching.MakeBatchDynamic(File.ReadAllBytes(modelPath)));
+    /// <summary>
+    /// The network as ONNX with a free batch (an .onnx file's batch of one made free, or a TensorFlow.js graph
+    /// converted, keeping only the spec's output).
+    /// </summary>
+    internal static OnnxModel LoadModel(string modelPath, EmbedderSpec spec) =>
+        OnnxModel.FromBytes(Path.GetFileName(modelPath), OnnxModels.Read(modelPath, spec.Output is null ? null : [spec.Output]));
 
     /// <summary>Inputs of (pixel - mean) / scale; a few faces per photo.</summary>
-    internal static TuningRequest Tuning(EmbedderSpec spec) =>
-        new(-spec.Mean / spec.Scale, (255 - spec.Mean) / spec.Scale, TypicalBatch: 4);
+    internal static TuningRequest Tuning(EmbedderSpec spec)
+    {
+        var means = spec.ChannelMeans is { Count: 3 } m ? m : [spec.Mean];
+        return new(-means.Max() / spec.Scale, (255 - means.Min()) / spec.Scale, TypicalBatch: 4);
+    }
 
     public EmbedderSpec Spec { get; }
 
@@ -43,13 +53,13 @@ internal sealed class EmbeddingNetwork : IDisposable
     {
         var size = Spec.InputSize;
         using var blob = CvDnn.BlobFromImages(crops, 1.0 / Spec.Scale, new Size(size, size),
-            new Scalar(Spec.Mean, Spec.Mean, Spec.Mean), swapRB: Spec.ColorOrder == ColorOrder.Rgb, crop: false);
+            _mean, swapRB: Spec.ColorOrder == ColorOrder.Rgb, crop: false);
         return BlobData.ToArray(blob);
     }
 
     internal IReadOnlyList<float[]> Run(float[] input, int count)
     {
-        var output = _network.Run(input, count)[0];
+        var output = _network.Run(input, count)[_output];
         var dimensions = output.Length / count;
         var encodings = new float[count][];
         for (var i = 0; i < count; i++)

@@ -27,6 +27,9 @@ internal sealed class OnnxRuntimeRunner : INetworkRunner
             InterOpNumThreads = 1,
             IntraOpNumThreads = threads,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            // Errors only: converted graphs (BlazeFace's export) carry unused initialisers that ONNX Runtime
+            // warns about on every session, which would flood a command's standard error.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         _session = new InferenceSession(model.BytesFor(rewrite), options);
         _inputNames = [model.InputName];

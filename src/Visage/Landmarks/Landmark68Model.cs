@@ -31,7 +31,7 @@ internal sealed class Landmark68Model : ILandmarker
 
     /// <summary>The network, rewritten so that it takes a batch (it was exported with a batch of one).</summary>
     internal static OnnxModel LoadModel(string modelPath) =>
-        OnnxModel.FromBytes(Path.GetFileName(modelPath), OnnxBatching.MakeBatchDynamic(File.ReadAllBytes(modelPath)));
+        OnnxModel.FromBytes(Path.GetFileName(modelPath), OnnxModels.Read(modelPath));
 
     internal PlannedNetwork Network => _network;
 

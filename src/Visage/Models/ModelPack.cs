@@ -4,7 +4,8 @@ namespace Visage.Models;
 /// The networks that together turn a photo into face encodings: a detector, a landmark model and one or
 /// more embedders (several are fused into one encoding). Each file comes from a pinned npm package. The
 /// default threshold is a Euclidean distance between unit-length encodings: a face matches when its
-/// distance is at most the threshold.
+/// distance is at most the threshold. <see cref="LandmarkerKind"/> says which network <see cref="Landmarks"/>
+/// is; <see cref="LandmarkFiles"/> are the further files it needs (a TensorFlow.js model's weights).
 /// </summary>
 internal sealed record ModelPack(
     string Id,
@@ -14,11 +15,13 @@ internal sealed record ModelPack(
     ModelFile Landmarks,
     IReadOnlyList<PackEmbedder> Embedders,
     float DefaultThreshold,
-    string ThresholdProvenance)
+    string ThresholdProvenance,
+    LandmarkerKind LandmarkerKind = LandmarkerKind.Points68,
+    IReadOnlyList<ModelFile>? LandmarkFiles = null)
 {
     /// <summary>Every file the pack uses.</summary>
     public IReadOnlyList<ModelFile> Files =>
-        [Detector, Landmarks, .. Embedders.SelectMany(e => e.Files)];
+        [Detector, Landmarks, .. LandmarkFiles ?? [], .. Embedders.SelectMany(e => e.Files)];
 
     public IReadOnlyList<NpmPackage> Packages => Files.Select(f => f.Package).Distinct().ToList();
 

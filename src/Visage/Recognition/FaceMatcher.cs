@@ -31,14 +31,12 @@ internal sealed class FaceMatcher
             .ToList();
     }
 
+    /// <summary>
+    /// The nearest person within the threshold; a face that failed its liveness check is nobody (the gate:
+    /// never greeted, never let in), though its nearest person and distances are still told.
+    /// </summary>
     public Identification Identify(Face face, float threshold)
     {
-        var distances = DistancesTo(face.Embedding);
-        if (distances.Count == 0)
-            return new Identification(face, null, null, float.PositiveInfinity, threshold, distances);
-        var nearest = distances[0];
-        var known = FaceDistance.IsMatch(nearest.Distance, threshold);
-        return new Identification(face, known ? nearest.Identity : null, nearest.Identity, nearest.Distance,
-            threshold, distances);
+        return Identification.Decide(face, DistancesTo(face.Embedding), threshold);
     }
 }

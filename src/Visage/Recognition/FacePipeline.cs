@@ -6,6 +6,7 @@ using Visage.Detection;
 using Visage.Embedding;
 using Visage.Execution;
 using Visage.Landmarks;
+using Visage.Liveness;
 using Visage.Models;
 
 namespace Visage.Recognition;
@@ -54,23 +55,45 @@ internal sealed class FacePipeline(
         var pack = model is ModelChoice.Pack chosen ? chosen.Value : ModelCatalog.Default;
         if (model is ModelChoice.Pack || options.Detector == DetectorKind.Pack)
             await store.EnsureAsync(pack, progress, ct);
+        if (options.Detector == DetectorKind.BlazeFace)
+            await store.EnsureAsync("blazeface", [ModelCatalog.BlazeFaceBack], progress, ct);
+        if (options.Liveness is { } livenessModel)
+            await store.EnsureAsync(livenessModel, progress, ct);
         var planner = ExecutionPlanner.ForHome(store.Home, options.Tuning, options.IntraOpThreads,
             progress is null ? null : new PlanningProgress(pack.Id, progress));
 
         var owned = new List<IDisposable>();
         try
         {
-            IFaceDetector loadedDetector = options.Detector == DetectorKind.Haar
-                ? new HaarFaceDetector()
-                : new UltraFaceDetector(
+            IFaceDetector loadedDetector = options.Detector switch
+            {
+                DetectorKind.Haar => new HaarFaceDetector(),
+                DetectorKind.BlazeFace => new BlazeFaceDetector(
+                    planner.Load(OnnxModel.FromFile(store.FilePath(ModelCatalog.BlazeFaceBack)), BlazeFaceDetector.Tuning, ct),
+                    options.DetectionThreshold, options.NmsIouThreshold, BlazeFaceBoxScale, BlazeFaceBoxShift),
+                _ => new UltraFaceDetector(
                     planner.Load(OnnxModel.FromFile(store.FilePath(pack.Detector)), UltraFaceDetector.Tuning, ct),
-                    options.DetectionThreshold, options.NmsIouThreshold);
+                    options.DetectionThreshold, options.NmsIouThreshold),
+            };
             owned.Add(loadedDetector);
-            var detectorText = options.Detector == DetectorKind.Haar
-                ? "the Haar cascade (scale 1.3, 5 neighbours, 50 px margin)"
-                : string.Create(CultureInfo.InvariantCulture,
-                    $"{pack.Detector.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###})");
-            var detectorParts = options.Detector == DetectorKind.Haar ? [] : new[] { Pinned(pack.Detector) };
+            ILivenessScorer? liveness = null;
+            if (options.Liveness is { } gate)
+            {
+                liveness = await LivenessScorers.LoadAsync(gate, store, planner, ct: ct);
+                owned.Add(liveness);
+            }
+            var livenessThreshold = options.LivenessThreshold ?? options.Liveness?.Threshold ?? 0f;
+            var detectorFile = options.Detector == DetectorKind.BlazeFace ? ModelCatalog.BlazeFaceBack : pack.Detector;
+            var detectorText = options.Detector switch
+            {
+                DetectorKind.Haar => "the Haar cascade (scale 1.3, 5 neighbours, 50 px margin)",
+                DetectorKind.BlazeFace => string.Create(CultureInfo.InvariantCulture,
+                    $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###}, " +
+                    $"box x{BlazeFaceBoxScale:0.###} moved {BlazeFaceBoxShift:0.###} of its height)"),
+                _ => string.Create(CultureInfo.InvariantCulture,
+                    $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###})"),
+            };
+            var detectorParts = options.Detector == DetectorKind.Haar ? [] : new[] { Pinned(detectorFile) };
 
             if (model is ModelChoice.Seed seed)
             {
@@ -80,11 +103,16 @@ internal sealed class FacePipeline(
                 return new FacePipeline(loadedDetector, null, seedEmbedder, ModelChoice.SeedThreshold,
                     PipelineFingerprint.Create(seedEmbedder.ModelId, detectorText,
                         [.. detectorParts, "the box cropped as it is, 96x96 RGB / 255"]))
-                    { Plans = planner.Choices };
+                    { Plans = planner.Choices, Liveness = liveness, LivenessThreshold = livenessThreshold };
             }
 
-            var loadedLandmarker = new Landmark68Model(
-                planner.Load(Landmark68Model.LoadModel(store.FilePath(pack.Landmarks)), Landmark68Model.Tuning, ct));
+            ILandmarker loadedLandmarker = pack.LandmarkerKind switch
+            {
+                LandmarkerKind.FaceMesh => new FaceMeshLandmarker(
+                    planner.Load(FaceMeshLandmarker.LoadModel(store.FilePath(pack.Landmarks)), FaceMeshLandmarker.Tuning, ct)),
+                _ => new Landmark68Model(
+                    planner.Load(Landmark68Model.LoadModel(store.FilePath(pack.Landmarks)), Landmark68Model.Tuning, ct)),
+            };
             owned.Add(loadedLandmarker);
             var parts = new List<(IFaceEmbedder, float)>();
             foreach (var part in pack.Embedders)
@@ -95,9 +123,9 @@ internal sealed class FacePipeline(
             }
             IFaceEmbedder loadedEmbedder = parts.Count == 1 ? parts[0].Item1 : new FusedEmbedder(parts, pack.Id);
             var fingerprint = PipelineFingerprint.Create(pack.Id, detectorText,
-                [.. detectorParts, Pinned(pack.Landmarks), .. pack.Embedders.Select(Describe)]);
+                [.. detectorParts, .. LandmarkParts(pack), .. pack.Embedders.Select(Describe)]);
             return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold, fingerprint)
-                { Plans = planner.Choices };
+                { Plans = planner.Choices, Liveness = liveness, LivenessThreshold = livenessThreshold };
         }
         catch (Exception e)
         {
@@ -109,6 +137,17 @@ internal sealed class FacePipeline(
             throw;
         }
     }
+
+    // BlazeFace's boxes moved and grown to the place and size of UltraFace's, for which the landmarkers
+    // crop: the medians over the first photo of the first 60 people of LFW, where both found the face
+    // (UltraFace's box 1.256 times as tall, its centre 0.118 of BlazeFace's height higher).
+    internal const float BlazeFaceBoxScale = 1.256f;
+    internal const float BlazeFaceBoxShift = -0.118f;
+
+    /// <summary>The landmark network's files; a kind other than the 68-point network is named (older fingerprints stay).</summary>
+    private static IEnumerable<string> LandmarkParts(ModelPack pack) => pack.LandmarkerKind == LandmarkerKind.Points68
+        ? [Pinned(pack.Landmarks)]
+        : [$"landmarks {pack.LandmarkerKind}", Pinned(pack.Landmarks), .. (pack.LandmarkFiles ?? []).Select(Pinned)];
 
     private static string Pinned(ModelFile file) =>
         $"{file.Package.Spec} sha512-{file.Package.Sha512Base64} {file.PathInPackage}";
@@ -125,10 +164,10 @@ internal sealed class FacePipeline(
             case EmbedderKind.FivePoint:
                 var spec = part.Network
                            ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec");
-                var network = planner.Load(EmbeddingNetwork.LoadModel(store.FilePath(part.Files[0])),
+                var network = planner.Load(EmbeddingNetwork.LoadModel(store.FilePath(part.Files[0]), spec),
                     EmbeddingNetwork.Tuning(spec), ct);
-                return new FivePointEmbedder(pack.Id, new EmbeddingNetwork(network, spec), AlignmentTemplate.ArcFace112,
-                    part.FlipAverage);
+                return new FivePointEmbedder(pack.Id, new EmbeddingNetwork(network, spec),
+                    AlignmentTemplate.ArcFace112.Resized(spec.InputSize, spec.TemplateScale), part.FlipAverage);
             case EmbedderKind.DlibChip:
                 var folder = Path.GetDirectoryName(store.FilePath(part.Files[0]))!;
                 return new DlibChipEmbedder(planner.Load(DlibChipEmbedder.LoadModel(folder), DlibChipEmbedder.Tuning, ct),
@@ -136,6 +175,20 @@ internal sealed class FacePipeline(
             default:
                 throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}");
         }
+    }
+
+    /// <summary>The liveness network, when the options asked for one (it does not shape encodings: not in the fingerprint).</summary>
+    internal ILivenessScorer? Liveness { get; private init; }
+
+    /// <summary>The score a face needs to pass the liveness check.</summary>
+    internal float LivenessThreshold { get; private init; }
+
+    /// <summary>The faces with their liveness checks (all of an image's faces in one run); unchanged without a liveness network.</summary>
+    public IReadOnlyList<Face> CheckLiveness(Mat bgrImage, IReadOnlyList<Face> faces)
+    {
+        if (Liveness is null || faces.Count == 0) return faces;
+        var scores = Liveness.Score(bgrImage, faces.Select(f => f.Box).ToList());
+        return faces.Select((f, i) => f with { Liveness = new LivenessCheck(scores[i], LivenessThreshold) }).ToList();
     }
 
     /// <summary>How each network runs on this machine (the execution plan chosen for it), in load order.</summary>
@@ -178,6 +231,7 @@ internal sealed class FacePipeline(
         detector.Dispose();
         landmarker?.Dispose();
         embedder.Dispose();
+        Liveness?.Dispose();
     }
 
     /// <summary>Planning steps as load progress, reported on the caller's thread and in order.</summary>

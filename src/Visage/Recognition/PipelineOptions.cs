@@ -7,10 +7,14 @@ namespace Visage.Recognition;
 /// Knobs of the pipeline; the defaults suit photos and LFW. <see cref="IntraOpThreads"/> is the threads one
 /// network run may use (null: all cores; 1 for pipelines that work side by side, one per core);
 /// <see cref="Tuning"/> says how the way each network runs is chosen (see <see cref="ExecutionTuning"/>).
+/// <see cref="Liveness"/>, when given, is loaded too and scores faces on request (see
+/// <see cref="FacePipeline.CheckLiveness"/>), judged at <see cref="LivenessThreshold"/> or the model's own.
 /// </summary>
 internal sealed record PipelineOptions(
     float DetectionThreshold = 0.7f,
     float NmsIouThreshold = 0.3f,
     int? IntraOpThreads = null,
     DetectorKind Detector = DetectorKind.Pack,
-    ExecutionTuning Tuning = ExecutionTuning.Auto);
+    ExecutionTuning Tuning = ExecutionTuning.Auto,
+    Models.LivenessModel? Liveness = null,
+    float? LivenessThreshold = null);

@@ -131,13 +131,7 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
     /// <summary>Who the face is, as <see cref="FaceMatcher.Identify"/> answers.</summary>
     public Identification Identify(Face face, float threshold)
     {
-        var distances = DistancesTo(face.Embedding);
-        if (distances.Count == 0)
-            return new Identification(face, null, null, float.PositiveInfinity, threshold, distances);
-        var nearest = distances[0];
-        var known = FaceDistance.IsMatch(nearest.Distance, threshold);
-        return new Identification(face, known ? nearest.Identity : null, nearest.Identity, nearest.Distance,
-            threshold, distances);
+        return Identification.Decide(face, DistancesTo(face.Embedding), threshold);
     }
 
     public IReadOnlyList<IdentityDistance> Search(ReadOnlySpan<float> query, int identities)

@@ -1,14 +1,16 @@
 using Visage.Detection;
+using Visage.Liveness;
 using Visage.Recognition;
 
 namespace Visage.Video;
 
 /// <summary>
 /// A face in a frame: where it is, who it is (null: unknown), the nearest enrolled identity and its distance
-/// (infinite when nobody is enrolled), the detector's score, and the nearest people.
+/// (infinite when nobody is enrolled), the detector's score, the nearest people, and its liveness check when
+/// the watch asked for one (a face that fails it is never known, so never greeted).
 /// </summary>
 public sealed record RecognizedFace(FaceBox Box, string? Identity, string? Nearest, float Distance, float Score = 1f,
-    IReadOnlyList<IdentityDistance>? Candidates = null)
+    IReadOnlyList<IdentityDistance>? Candidates = null, LivenessCheck? Liveness = null)
 {
     public bool IsKnown => Identity is not null;
 
@@ -16,7 +18,7 @@ public sealed record RecognizedFace(FaceBox Box, string? Identity, string? Neare
     public float[]? Embedding { get; init; }
 
     public static RecognizedFace From(Identification id) =>
-        new(id.Face.Box, id.Identity, id.Nearest, id.Distance, id.Face.Score, id.Distances.Take(5).ToList())
+        new(id.Face.Box, id.Identity, id.Nearest, id.Distance, id.Face.Score, id.Distances.Take(5).ToList(), id.Face.Liveness)
         {
             Embedding = id.Face.Embedding,
         };

@@ -26,5 +26,6 @@ public sealed record WatchEventJson(
         BoxJson.From(f.Box), MathF.Round(f.Score, 4), null, f.Identity, f.IsKnown,
         float.IsFinite(f.Distance) ? MathF.Round(f.Distance, 4) : null,
         (f.Candidates ?? (f.Nearest is null ? [] : [new Recognition.IdentityDistance(f.Nearest, f.Distance)]))
-            .Select(c => new CandidateJson(c.Identity, MathF.Round(c.Distance, 4))).ToList());
+            .Select(c => new CandidateJson(c.Identity, MathF.Round(c.Distance, 4))).ToList(),
+        LivenessJson.From(f.Liveness));
 }

@@ -123,7 +123,7 @@ public sealed class ExecutionPlanAgreementTests(ITestOutputHelper output)
                 return _loaded = new Models(
                     OnnxModel.FromFile(store.FilePath(pack.Detector)),
                     Landmark68Model.LoadModel(store.FilePath(pack.Landmarks)),
-                    EmbeddingNetwork.LoadModel(store.FilePath(five.Files[0])), five.Network!,
+                    EmbeddingNetwork.LoadModel(store.FilePath(five.Files[0]), five.Network!), five.Network!,
                     DlibChipEmbedder.LoadModel(Path.GetDirectoryName(store.FilePath(dlib.Files[0]))!),
                     five.Weight, dlib.Weight);
             }

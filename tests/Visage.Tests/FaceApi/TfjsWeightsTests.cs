@@ -64,6 +64,24 @@ public sealed class TfjsWeightsTests : IDisposable
     }
 
     [Fact]
+    public void Int32_weights_keep_their_integers()
+    {
+        const string manifest = """
+            [{"paths": ["model.bin"], "weights": [
+              {"name": "shape", "shape": [3], "dtype": "int32"}
+            ]}]
+            """;
+        var bytes = new byte[12];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, -1);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 1404);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), 1 << 30);
+
+        var shape = TfjsWeights.Load(WriteModel(manifest, bytes)).Get("shape", 3);
+
+        Assert.Equal([-1, 1404, 1 << 30], shape.Integers);
+    }
+
+    [Fact]
     public void A_group_of_several_files_is_one_stream()
     {
         var manifest = Manifest.Replace("\"paths\": [\"model.bin\"]", "\"paths\": [\"a.bin\", \"b.bin\"]");
@@ -124,7 +142,7 @@ public sealed class TfjsWeightsTests : IDisposable
     [Theory]
     [InlineData("{}")]
     [InlineData("[{\"paths\": [\"model.bin\"]}]")]
-    [InlineData("[{\"paths\": [\"model.bin\"], \"weights\": [{\"name\": \"i\", \"shape\": [1], \"dtype\": \"int32\"}]}]")]
+    [InlineData("[{\"paths\": [\"model.bin\"], \"weights\": [{\"name\": \"i\", \"shape\": [1], \"dtype\": \"int64\"}]}]")]
     [InlineData("not json")]
     public void A_malformed_manifest_is_named(string manifest)
     {

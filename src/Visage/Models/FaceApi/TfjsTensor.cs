@@ -3,6 +3,9 @@ namespace Visage.Models.FaceApi;
 /// <summary>One float tensor of a TensorFlow.js model, as stored: channels last, row-major.</summary>
 internal sealed record TfjsTensor(string Name, IReadOnlyList<int> Shape, float[] Values)
 {
+    /// <summary>An int32 weight's values as stored (<see cref="Values"/> holds them as floats); null for float weights.</summary>
+    public int[]? Integers { get; init; }
+
     /// <summary>
     /// A convolution kernel, stored by TensorFlow as [kh, kw, in, out], in the order ONNX wants:
     /// [out, in, kh, kw].

@@ -8,6 +8,7 @@ namespace Visage.Models.FaceApi;
 /// into float tensors. The files of one manifest group are one byte stream in which the group's weights
 /// lie back to back, in manifest order, little-endian. A weight with a <c>quantization</c> entry stores
 /// one unsigned integer q per value, and value = min + scale * q (uint8 or uint16), or a float16.
+/// int32 weights (the shapes, axes and paddings of graph models) are kept as integers too.
 /// The stream must hold exactly the bytes the manifest describes; a missing file, any other length or a
 /// malformed entry is a <see cref="VisageException"/> that names the file at fault.
 /// </summary>
@@ -46,6 +47,24 @@ internal sealed class TfjsWeights
         return tensor;
     }
 
+    /// <summary>
+    /// The weights of a graph model: the <c>weightsManifest</c> list of its <c>model.json</c>, whose files lie
+    /// beside it.
+    /// </summary>
+    internal static TfjsWeights FromGroups(string modelPath, JsonElement groupsElement)
+    {
+        List<Group> groups;
+        try
+        {
+            groups = ParseGroups(groupsElement);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new VisageException($"{modelPath}: not a TensorFlow.js weights manifest ({e.Message})");
+        }
+        return Read(modelPath, groups);
+    }
+
     public static TfjsWeights Load(string manifestPath)
     {
         string json;
@@ -72,7 +91,11 @@ internal sealed class TfjsWeights
         {
             throw new VisageException($"{manifestPath}: not a TensorFlow.js weights manifest ({e.Message})");
         }
+        return Read(manifestPath, groups);
+    }
 
+    private static TfjsWeights Read(string manifestPath, List<Group> groups)
+    {
         var folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         var tensors = new List<TfjsTensor>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -89,8 +112,7 @@ internal sealed class TfjsWeights
             {
                 if (!seen.Add(weight.Name))
                     throw new VisageException($"{manifestPath}: weight '{weight.Name}' is listed twice");
-                tensors.Add(new TfjsTensor(weight.Name, weight.Shape,
-                    Decode(weight, bytes.AsSpan((int)offset, (int)weight.ByteCount))));
+                tensors.Add(Decode(weight, bytes.AsSpan((int)offset, (int)weight.ByteCount)));
                 offset += weight.ByteCount;
             }
         }
@@ -134,9 +156,19 @@ internal sealed class TfjsWeights
         return message;
     }
 
-    private static float[] Decode(Weight weight, ReadOnlySpan<byte> bytes)
+    private static TfjsTensor Decode(Weight weight, ReadOnlySpan<byte> bytes)
     {
         var values = new float[weight.ValueCount];
+        if (weight.IsInt32)
+        {
+            var integers = new int[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                integers[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(4 * i, 4));
+                values[i] = integers[i];
+            }
+            return new TfjsTensor(weight.Name, weight.Shape, values) { Integers = integers };
+        }
         switch (weight.Quantization)
         {
             case null:
@@ -156,7 +188,7 @@ internal sealed class TfjsWeights
                     values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes.Slice(2 * i, 2));
                 break;
         }
-        return values;
+        return new TfjsTensor(weight.Name, weight.Shape, values);
     }
 
     private static List<Group> ParseGroups(JsonElement root)
@@ -180,12 +212,13 @@ internal sealed class TfjsWeights
         var shape = Required(entry, "shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
         if (shape.Any(d => d < 0)) throw new FormatException($"weight '{name}' has a negative dimension");
         var dtype = Required(entry, "dtype").GetString();
-        if (dtype != "float32")
-            throw new FormatException($"weight '{name}' is {dtype}; only float32 weights are supported");
+        if (dtype is not ("float32" or "int32"))
+            throw new FormatException($"weight '{name}' is {dtype}; only float32 and int32 weights are supported");
 
         Quantization? quantization = null;
         if (entry.TryGetProperty("quantization", out var q) && q.ValueKind != JsonValueKind.Null)
         {
+            if (dtype == "int32") throw new FormatException($"weight '{name}' is a quantised int32, which is not supported");
             var type = Required(q, "dtype").GetString();
             quantization = type switch
             {
@@ -194,7 +227,7 @@ internal sealed class TfjsWeights
                 _ => throw new FormatException($"weight '{name}' is quantised as {type}, which is not supported"),
             };
         }
-        return new Weight(name, shape, quantization);
+        return new Weight(name, shape, quantization, dtype == "int32");
     }
 
     private static JsonElement Required(JsonElement element, string property) =>
@@ -208,7 +241,7 @@ internal sealed class TfjsWeights
 
     private sealed record Quantization(string Type, double Min, double Scale);
 
-    private sealed record Weight(string Name, int[] Shape, Quantization? Quantization)
+    private sealed record Weight(string Name, int[] Shape, Quantization? Quantization, bool IsInt32)
     {
         public long ValueCount => Shape.Aggregate(1L, (a, b) => a * b);
 

@@ -43,7 +43,7 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>A float tensor stored in the graph that is not a learned weight (not counted as a parameter).</summary>
-    private string Constant(string name, ReadOnlySpan<float> values, params long[] dims)
+    public string Constant(string name, ReadOnlySpan<float> values, params long[] dims)
     {
         var expected = dims.Aggregate(1L, (a, b) => a * b);
         if (expected != values.Length)
@@ -55,7 +55,8 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
-    private string Int64s(string name, params long[] values)
+    /// <summary>A one-axis int64 tensor stored in the graph (shapes, axes, paddings).</summary>
+    public string Int64s(string name, params long[] values)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.Add(values.Length);
@@ -210,6 +211,111 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Renames a tensor (an Identity node), for naming graph outputs.</summary>
     public string Name(string x, string name) => Node("Identity", null, [x], output: name);
 
+    /// <summary>
+    /// A 2-D convolution of any kernel, stride, dilation and grouping; weights are [out, in / group, kh, kw],
+    /// <paramref name="pads"/> are top, left, bottom, right; a null bias means none.
+    /// </summary>
+    public string Convolution(string x, string name, float[] weights, float[]? bias, long[] weightDims,
+        (int Height, int Width) strides, (int Top, int Left, int Bottom, int Right) pads,
+        (int Height, int Width) dilations, int group = 1)
+    {
+        var w = Weights($"{name}.weight", weights, weightDims);
+        List<string> inputs = [x, w];
+        if (bias is not null) inputs.Add(Weights($"{name}.bias", bias, weightDims[0]));
+        return Node("Conv", name, inputs,
+            Ints("kernel_shape", weightDims[2], weightDims[3]),
+            Ints("strides", strides.Height, strides.Width),
+            Ints("dilations", dilations.Height, dilations.Width),
+            Ints("pads", pads.Top, pads.Left, pads.Bottom, pads.Right),
+            Int("group", group));
+    }
+
+    /// <summary>Max or average pooling (<paramref name="op"/> is MaxPool or AveragePool); padded cells never count.</summary>
+    public string Pool(string op, string x, (int Height, int Width) kernel, (int Height, int Width) strides,
+        (int Top, int Left, int Bottom, int Right) pads)
+    {
+        if (op is not ("MaxPool" or "AveragePool")) throw new ArgumentException($"{op} is not a pooling", nameof(op));
+        return Node(op, null, [x],
+            Ints("kernel_shape", kernel.Height, kernel.Width),
+            Ints("strides", strides.Height, strides.Width),
+            Ints("pads", pads.Top, pads.Left, pads.Bottom, pads.Right));
+    }
+
+    /// <summary>An element-wise operation of one tensor (Relu, Sigmoid, Tanh, Abs, Neg, Exp, Log, Sqrt, Reciprocal, ...).</summary>
+    public string Unary(string op, string x) => Node(op, null, [x]);
+
+    /// <summary>An element-wise operation of two tensors, with broadcasting (Add, Sub, Mul, Div, Max, Min, Pow).</summary>
+    public string Binary(string op, string a, string b) => Node(op, null, [a, b]);
+
+    /// <summary>x where x &gt;= 0, slope * x elsewhere; the slope broadcasts to x.</summary>
+    public string PRelu(string x, string slope) => Node("PRelu", null, [x, slope]);
+
+    public string LeakyRelu(string x, float alpha) => Node("LeakyRelu", null, [x], Float("alpha", alpha));
+
+    public string Elu(string x, float alpha = 1f) => Node("Elu", null, [x], Float("alpha", alpha));
+
+    /// <summary>Values limited to [min, max].</summary>
+    public string Clip(string x, float min, float max) =>
+        Node("Clip", null, [x, Constant(NextName("clip_min"), [min]), Constant(NextName("clip_max"), [max])]);
+
+    /// <summary>The axes permuted: output axis i is input axis perm[i].</summary>
+    public string Transpose(string x, params long[] perm) => Node("Transpose", null, [x], Ints("perm", perm));
+
+    /// <summary>A new shape of the same values; 0 copies the input's size on that axis, -1 is inferred.</summary>
+    public string Reshape(string x, params long[] shape) => Node("Reshape", null, [x, Int64s(NextName("shape"), shape)]);
+
+    public string Squeeze(string x, params long[] axes) => Node("Squeeze", null, [x, Int64s(NextName("axes"), axes)]);
+
+    public string Unsqueeze(string x, params long[] axes) => Node("Unsqueeze", null, [x, Int64s(NextName("axes"), axes)]);
+
+    /// <summary>A reduction (ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd) over the given axes.</summary>
+    public string Reduce(string op, string x, long[] axes, bool keepDims)
+    {
+        // From opset 13 ReduceSum takes its axes as an input; the others keep them as an attribute until opset 18.
+        if (op == "ReduceSum")
+            return Node(op, null, [x, Int64s(NextName("axes"), axes)], Int("keepdims", keepDims ? 1 : 0));
+        return Node(op, null, [x], Ints("axes", axes), Int("keepdims", keepDims ? 1 : 0));
+    }
+
+    /// <summary>
+    /// Padding of every axis: <paramref name="pads"/> holds each axis's count before, then each one's after, as
+    /// ONNX orders them; <paramref name="mode"/> is constant (with <paramref name="value"/>), reflect or edge.
+    /// </summary>
+    public string Pad(string x, long[] pads, float value = 0f, string mode = "constant")
+    {
+        if (pads.All(p => p == 0)) return x;
+        List<string> inputs = [x, Int64s(NextName("pads"), pads)];
+        if (mode == "constant") inputs.Add(Constant(NextName("pad_value"), [value]));
+        return Node("Pad", null, inputs, Text("mode", mode));
+    }
+
+    public string Concat(long axis, params string[] xs) => Node("Concat", null, xs, Int("axis", axis));
+
+    public string Softmax(string x, long axis) => Node("Softmax", null, [x], Int("axis", axis));
+
+    public string MatMul(string a, string b) => Node("MatMul", null, [a, b]);
+
+    /// <summary>Channels moved into space: [n, c * b * b, h, w] to [n, c, h * b, w * b], depth-column-row order.</summary>
+    public string DepthToSpace(string x, int blockSize) =>
+        Node("DepthToSpace", null, [x], Int("blocksize", blockSize), Text("mode", "DCR"));
+
+    /// <summary>
+    /// Resizes the two spatial axes of a [n, c, h, w] tensor to <paramref name="height"/> x <paramref name="width"/>
+    /// (the batch and channels taken from the input at run time). <paramref name="mode"/> is linear or nearest;
+    /// <paramref name="coordinates"/> one of ONNX's coordinate transformation modes.
+    /// </summary>
+    public string Resize(string x, int height, int width, string mode, string coordinates, string nearestMode = "floor")
+    {
+        var shape = Node("Shape", null, [x]);
+        var leading = Node("Slice", null, [shape, Int64s(NextName("starts"), 0), Int64s(NextName("ends"), 2)]);
+        var sizes = Concat(0, leading, Int64s(NextName("size"), height, width));
+        return Node("Resize", null, [x, "", "", sizes],
+            Text("mode", mode), Text("coordinate_transformation_mode", coordinates), Text("nearest_mode", nearestMode));
+    }
+
+    /// <summary>An identity step: the same tensor under a new name.</summary>
+    public string Identity(string x) => Node("Identity", null, [x]);
+
     public byte[] Build()
     {
         var model = new ModelProto
@@ -272,6 +378,9 @@ internal sealed class OnnxGraphBuilder
 
     private static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    private static AttributeProto Text(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     private static AttributeProto Float(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
