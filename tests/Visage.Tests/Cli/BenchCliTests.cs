@@ -38,7 +38,7 @@ public sealed class BenchCliTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json;
-        Assert.Equal("fusion", json.GetProperty("model").GetString());
+        Assert.Equal(ModelPacks.DefaultId, json.GetProperty("model").GetString());
         Assert.Equal(3, json.GetProperty("photos").GetInt32());
         Assert.True(json.GetProperty("faces").GetInt32() >= 3);
         Assert.Equal(["decode", "detect", "landmarks", "align", "embed", "match"],
