@@ -26,6 +26,11 @@ visage_test_packages=(
     postgresql   # PostgreSQL 15: the shared store's tests start their own server (initdb in a temp folder)
 )
 
+# Debian packages only the benchmarks need (bench/speed), one a line.
+visage_bench_packages=(
+    python3-opencv  # the Python OpenCV DNN peer that bench/compare.py runs the same networks with
+)
+
 # Installs the packages given that are missing: with apt-get when run as root, else says what to run.
 visage_install_packages() {
     local missing=() package

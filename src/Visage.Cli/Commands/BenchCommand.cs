@@ -88,7 +88,7 @@ internal static class BenchCommand
 
         var all = r.AllCores;
         run.Out.MarkupLineInterpolated(
-            $"all cores ({all.Workers} threads, one pipeline): {all.PhotosPerSecond:0.0} photos/s, {all.FacesPerSecond:0.0} faces/s ({all.Photos} photos in {all.Seconds:0.00} s)");
+            $"all cores ({all.Workers} threads, one pipeline): {all.PhotosPerSecond:0.0} photos/s, {all.FacesPerSecond:0.0} faces/s ({all.Photos} photos in {all.Seconds:0.00} s, {all.CpuSeconds:0.00} CPU s: {all.PhotosPerCpuSecond:0.0} photos per CPU second)");
         var tuned = r.Memory.IncludesTuning ? " (networks tuned in this run: run again for the pipeline alone)" : "";
         run.Out.MarkupLineInterpolated(
             $"resident memory: {Mb(r.Memory.BeforeLoad)} before loading, {Mb(r.Memory.Loaded)} loaded (pipeline {Mb(r.Memory.Pipeline)}), {Mb(r.Memory.AfterRun)} after the run{tuned}");

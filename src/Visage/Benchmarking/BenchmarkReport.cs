@@ -26,9 +26,17 @@ public sealed record BenchmarkMachine(string Cpu, int Cores, string Instructions
 /// <summary>Milliseconds per face for one stage: medians and 95th percentiles of wall and thread CPU time.</summary>
 public sealed record StageTiming(string Stage, double MedianMs, double P95Ms, double CpuMedianMs, double CpuP95Ms);
 
-/// <summary>Every photo decoded and recognised on <see cref="Workers"/> threads at once, one pipeline shared.</summary>
+/// <summary>
+/// Every photo decoded and recognised on <see cref="Workers"/> threads at once, one pipeline shared. Besides the
+/// wall-clock rate, the CPU seconds the process used meanwhile: on a machine other processes keep busy the wall
+/// rate falls with their load, while <see cref="PhotosPerCpuSecond"/> times the cores is what the same machine
+/// would reach with nothing else running (as long as the work spreads over every core).
+/// </summary>
 public sealed record ThroughputResult(int Workers, int Photos, int Faces, double Seconds, double PhotosPerSecond,
-    double FacesPerSecond);
+    double FacesPerSecond, double CpuSeconds)
+{
+    public double PhotosPerCpuSecond => CpuSeconds > 0 ? Photos / CpuSeconds : 0;
+}
 
 /// <summary>
 /// Resident memory of the process (bytes) before the pipeline was loaded, once it was loaded and had run on a

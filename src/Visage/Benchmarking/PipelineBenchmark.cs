@@ -197,6 +197,8 @@ public static class PipelineBenchmark
         var matcher = new FaceMatcher(gallery);
         var faces = 0;
         var done = 0;
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         Parallel.ForEach(photos, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct }, photo =>
         {
@@ -213,7 +215,10 @@ public static class PipelineBenchmark
             progress?.Report(new BenchmarkProgress($"{workers} threads", Interlocked.Increment(ref done), photos.Count));
         });
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new ThroughputResult(workers, photos.Count, faces, seconds, photos.Count / seconds, faces / seconds);
+        process.Refresh();
+        var cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        return new ThroughputResult(workers, photos.Count, faces, seconds, photos.Count / seconds, faces / seconds,
+            cpuSeconds);
     }
 
     private static StageTiming Timing(string name, IReadOnlyList<double> wall, IReadOnlyList<double> cpu) => new(name,

@@ -51,6 +51,8 @@ public sealed class BenchCliTests : IDisposable
         Assert.Equal(2, allCores.GetProperty("workers").GetInt32());
         Assert.Equal(json.GetProperty("faces").GetInt32(), allCores.GetProperty("faces").GetInt32());
         Assert.True(allCores.GetProperty("photosPerSecond").GetDouble() > 0);
+        Assert.True(allCores.GetProperty("cpuSeconds").GetDouble() > 0);
+        Assert.Equal(3 / allCores.GetProperty("cpuSeconds").GetDouble(), allCores.GetProperty("photosPerCpuSecond").GetDouble(), 6);
         var memory = json.GetProperty("memory");
         Assert.True(memory.GetProperty("loaded").GetInt64() > memory.GetProperty("beforeLoad").GetInt64());
         Assert.Contains("cores", json.GetProperty("machine").EnumerateObject().Select(p => p.Name));
