@@ -192,6 +192,7 @@ internal sealed class Options
     public string? Images { get; private set; }
     public HnswOptions Hnsw { get; private set; } = HnswOptions.Default;
     public int Step { get; private set; }
+    public int[] ExpansionSweep { get; private set; } = [];
 
     public static Options Parse(string[] args)
     {
@@ -216,6 +217,7 @@ internal sealed class Options
                 case "--min-candidates": o.Hnsw = o.Hnsw with { MinCandidates = Int() }; break;
                 case "--threads": o.Hnsw = o.Hnsw with { Threads = Int() }; break;
                 case "--step": o.Step = Int(); break;
+                case "--ef-sweep": o.ExpansionSweep = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }

@@ -49,6 +49,20 @@ internal static class Staged
             report.Note($"{size:N0} faces: graph built in {building.TotalSeconds:0.0} s with {options.Hnsw.Threads} threads, " +
                         $"process memory {Measure.Rss()}, load average {Measure.Load()}");
             report.Row("hnsw", size, building.TotalSeconds, hnsw.NativeMemoryBytes, search, recallLfw, recallSynthetic);
+            foreach (var ef in options.ExpansionSweep)
+            {
+                // The same graph searched with another ef: what recall more candidates buy, and at what cost.
+                hnsw.ChangeExpansionSearch(ef);
+                var timing = Measure.TimeSearches(hnsw, probes, 1);
+                report.Note($"{size:N0} faces, ef_search {ef}: p50 {timing.P50:0.00} ms, p99 {timing.P99:0.00} ms, recall@1 LFW " +
+                            $"{Measure.Recall(hnsw, lfw, truth.Take(lfwProbes).ToList()):0.0000}, synthetic " +
+                            $"{Measure.Recall(hnsw, synthetic, truth.Skip(lfwProbes).ToList()):0.0000}; load average {Measure.Load()}");
+            }
+            if (options.ExpansionSweep.Length > 0)
+            {
+                hnsw.ChangeExpansionSearch(options.Hnsw.ExpansionSearch);
+                report.Write();
+            }
             if ((start / options.Step) % 2 == 1) SaveAndLoad(options, report, hnsw, probes, dimensions, size);
         }
         SaveAndLoad(options, report, hnsw, probes, dimensions, total);

@@ -89,7 +89,7 @@ public sealed class People : IDisposable
             var store = await PostgresGallery.OpenAsync(location, recognizer.Pipeline.GalleryBinding, mode, ct);
             gallery = store;
             storeUrl = location;
-            indexFolder = Path.Combine(recognizer.Home.Root, "indexes", store.StoreId);
+            indexFolder = Path.Combine(recognizer.Home.IndexesFolder, store.StoreId);
         }
         else if (Directory.Exists(location) && !location.EndsWith(".db", StringComparison.OrdinalIgnoreCase))
         {

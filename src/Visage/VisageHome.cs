@@ -14,6 +14,9 @@ public sealed record VisageHome(string Root)
     public string GalleriesFolder => Path.Combine(Root, "galleries");
     public string EncodingCachePath => Path.Combine(Root, "encodings.db");
 
+    /// <summary>The search graphs of shared stores (PostgreSQL), one folder per store.</summary>
+    public string IndexesFolder => Path.Combine(Root, "indexes");
+
     public static VisageHome FromEnvironment()
     {
         var configured = Environment.GetEnvironmentVariable("VISAGE_HOME");
@@ -27,8 +30,9 @@ public sealed record VisageHome(string Root)
     }
 
     /// <summary>
-    /// Erases everything derived from people's photos: the galleries of known-people folders and the cached
-    /// encodings (models stay). Returns the files removed.
+    /// Erases everything derived from people's photos: the galleries of known-people folders (with their search
+    /// indexes), the saved search graphs of shared stores and the cached encodings (models stay). Returns the
+    /// files removed.
     /// </summary>
     public IReadOnlyList<string> ClearFaceCaches()
     {
@@ -37,6 +41,11 @@ public sealed record VisageHome(string Root)
         {
             removed.AddRange(Directory.EnumerateFiles(GalleriesFolder));
             Directory.Delete(GalleriesFolder, recursive: true);
+        }
+        if (Directory.Exists(IndexesFolder))
+        {
+            removed.AddRange(Directory.EnumerateFiles(IndexesFolder, "*", SearchOption.AllDirectories));
+            Directory.Delete(IndexesFolder, recursive: true);
         }
         foreach (var file in new[] { EncodingCachePath, EncodingCachePath + "-journal", EncodingCachePath + "-wal", EncodingCachePath + "-shm" })
         {

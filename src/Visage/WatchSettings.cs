@@ -66,6 +66,13 @@ public sealed record WatchSettings
     /// <summary>Write the greetings into this WAV file instead of the speaker.</summary>
     public string? SpeechFile { get; init; }
 
+    /// <summary>
+    /// Check every face of this source for liveness and never greet one that fails (a photo or a screen held
+    /// up): the recognizer must be loaded with a liveness network (<see cref="RecognizerOptions.Liveness"/>).
+    /// Off, faces of this source are not checked even when the recognizer could (one recognizer, several cameras).
+    /// </summary>
+    public bool Liveness { get; init; }
+
     /// <summary>Ignore faces narrower or shorter than this many pixels (0: none are ignored).</summary>
     public int MinFaceSize { get; init; }
 
@@ -96,11 +103,4 @@ public sealed record WatchSettings
 
     /// <summary>Publish an annotated JPEG of the newest frame here, a few times a second (a live preview).</summary>
     public PreviewFeed? Preview { get; init; }
-
-    /// <summary>
-    /// Check every face of this source for liveness and never greet one that fails (a photo or a screen held
-    /// up): the recognizer must be loaded with a liveness network (<see cref="RecognizerOptions.Liveness"/>).
-    /// Off, faces of this source are not checked even when the recognizer could (one recognizer, several cameras).
-    /// </summary>
-    public bool Liveness { get; init; }
 }

@@ -28,6 +28,6 @@ public enum VisageSetting
     RetryDelay,
     MinClusterSize,
     ClusterDistance,
-    MinFaceSize,
     Liveness,
+    MinFaceSize,
 }

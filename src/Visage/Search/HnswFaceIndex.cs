@@ -157,6 +157,14 @@ internal sealed class HnswFaceIndex : IFaceIndex
         finally { _lock.ExitWriteLock(); }
     }
 
+    /// <summary>Changes how many candidates a search keeps (ef), for benchmarks that try several on one graph.</summary>
+    internal void ChangeExpansionSearch(int expansion)
+    {
+        _lock.EnterWriteLock();
+        try { USearchNative.ChangeExpansionSearch(_graph, (ulong)expansion); }
+        finally { _lock.ExitWriteLock(); }
+    }
+
     private List<long> FacesIn(int slot) => _slotOf.Where(kv => kv.Value == slot).Select(kv => kv.Key).ToList();
 
     public IReadOnlyList<IdentityDistance> Search(ReadOnlySpan<float> query, int identities)

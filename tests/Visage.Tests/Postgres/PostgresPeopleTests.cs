@@ -41,7 +41,7 @@ public sealed class PostgresPeopleTests(PostgresFixture fixture, RecognizerFixtu
         using (var gallery = await PostgresGallery.OpenAsync(store, binding))
         {
             await gallery.AddAsync(first);
-            saved = Path.Combine(Visage.Home.Root, "indexes", gallery.StoreId);
+            saved = Path.Combine(Visage.Home.IndexesFolder, gallery.StoreId);
         }
         try
         {

@@ -56,10 +56,10 @@ internal static class PostgresLocation
     }
 
     /// <summary>The URL with any password replaced by ***, for messages.</summary>
-    public static string Redact(string url)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':')) return url;
-        var user = uri.UserInfo[..uri.UserInfo.IndexOf(':')];
-        return url.Replace(uri.UserInfo + "@", user + ":***@", StringComparison.Ordinal);
-    }
+    public static string Redact(string url) =>
+        // By pattern, not by parsing: a URL too broken to parse must not show its password either.
+        PasswordPattern.Replace(url, "$1:***@");
+
+    private static readonly System.Text.RegularExpressions.Regex PasswordPattern = new(
+        @"^((?:postgres|postgresql)://[^:/@?#]*):[^@/?#]*@", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 }
