@@ -3,20 +3,20 @@ using System.Text.RegularExpressions;
 
 namespace Visage.Cli;
 
-/// <summary>Durations as options take them: <c>30s</c>, <c>10m</c>, <c>1h</c>, <c>500ms</c>, <c>1m30s</c>, or plain seconds.</summary>
+/// <summary>Durations as options take them: <c>30s</c>, <c>10m</c>, <c>1h</c>, <c>30d</c>, <c>500ms</c>, <c>1m30s</c>, or plain seconds.</summary>
 internal static partial class DurationText
 {
-    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$|^(\d+(?:\.\d+)?)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d))+$|^(\d+(?:\.\d+)?)$", RegexOptions.IgnoreCase)]
     private static partial Regex Shape();
 
-    [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h|d)", RegexOptions.IgnoreCase)]
     private static partial Regex Part();
 
     public static TimeSpan Parse(string text, string option)
     {
         var trimmed = text.Trim();
         if (!Shape().IsMatch(trimmed))
-            throw new UsageException($"{option}: '{text}' is not a duration (use e.g. 30s, 10m, 1h, or a number of seconds)");
+            throw new UsageException($"{option}: '{text}' is not a duration (use e.g. 30s, 10m, 1h, 30d, or a number of seconds)");
         if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
             return TimeSpan.FromSeconds(seconds);
         var total = TimeSpan.Zero;
@@ -28,7 +28,8 @@ internal static partial class DurationText
                 "ms" => TimeSpan.FromMilliseconds(amount),
                 "s" => TimeSpan.FromSeconds(amount),
                 "m" => TimeSpan.FromMinutes(amount),
-                _ => TimeSpan.FromHours(amount),
+                "h" => TimeSpan.FromHours(amount),
+                _ => TimeSpan.FromDays(amount),
             };
         }
         return total;

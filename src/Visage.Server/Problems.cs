@@ -91,7 +91,7 @@ internal static class Problems
     private static string Snake(string pascal) =>
         string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
-    private static string OneLine(string text) => PersonName.Printable(text.ReplaceLineEndings(" ").Trim());
+    internal static string OneLine(string text) => PersonName.Printable(text.ReplaceLineEndings(" ").Trim());
 }
 
 /// <summary>Turns any exception an endpoint lets out into the problem Problems describes.</summary>

@@ -36,6 +36,18 @@ public sealed record ServerOptions
 
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Camera events and their snapshots older than this are deleted.</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>Run the configured cameras (tests of the API alone turn them off).</summary>
+    public bool RunCameras { get; init; } = true;
+
+    /// <summary>How cameras open and keep their sources: open and stall timeouts, the delays between attempts.</summary>
+    public CameraTimings CameraTimings { get; init; } = new();
+
+    /// <summary>How webhooks are called: the timeout of one attempt, how many attempts, the first delay between them.</summary>
+    public WebhookTimings WebhookTimings { get; init; } = new();
+
     /// <summary>Whether and how long unknown faces are kept and grouped (the Strangers view).</summary>
     public Strangers.StrangerOptions Strangers { get; init; } = new();
 
@@ -44,4 +56,23 @@ public sealed record ServerOptions
 
     /// <summary>The data folder <c>visage serve</c> uses unless told otherwise.</summary>
     public static string DefaultDataFolder(VisageHome home) => Path.Combine(home.Root, "service");
+}
+
+/// <summary>A camera's timeouts: no picture within <see cref="Open"/> fails an attempt, none for <see cref="Stall"/> drops the
+/// stream; attempts to reopen wait from <see cref="FirstRetry"/>, doubling, up to <see cref="MaxRetry"/>.</summary>
+public sealed record CameraTimings
+{
+    public TimeSpan Open { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Stall { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan FirstRetry { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxRetry { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>A webhook attempt gives up after <see cref="Timeout"/>; an event is tried <see cref="Attempts"/> times,
+/// waiting <see cref="FirstRetry"/> and doubling between attempts.</summary>
+public sealed record WebhookTimings
+{
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+    public int Attempts { get; init; } = 5;
+    public TimeSpan FirstRetry { get; init; } = TimeSpan.FromSeconds(2);
 }

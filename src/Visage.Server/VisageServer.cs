@@ -18,7 +18,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.OpenApi;
 using Visage.Json;
+using Visage.Server.Cameras;
 using Visage.Server.Endpoints;
+using Visage.Server.Events;
+using Visage.Server.Webhooks;
 using Visage.Server.Hosting;
 using Visage.Server.Security;
 
@@ -173,7 +176,18 @@ public static class VisageServer
             });
         });
 
-        // Cameras (later): services.AddHostedService<CameraWorkers>() here, sharing the VisageService singleton.
+        // Cameras, their events and the webhooks: background workers sharing the VisageService singleton.
+        var webhooks = new WebhookDispatcher(WebhookStore.Open(service.DataFolder), options.WebhookTimings);
+        var events = EventStore.Open(service.DataFolder);
+        var hub = new EventHub();
+        services.AddSingleton(CameraStore.Open(service.DataFolder));
+        services.AddSingleton(events);
+        services.AddSingleton(hub);
+        services.AddSingleton(webhooks);
+        services.AddSingleton(new EventRecorder(events, hub, webhooks, options.Retention,
+            line => Console.Error.WriteLine($"visage: warning: {line}")));
+        services.AddSingleton<CameraWorkers>();
+        services.AddHostedService(provider => provider.GetRequiredService<CameraWorkers>());
         return services;
     }
 
@@ -235,8 +249,10 @@ public static class VisageServer
             RecognitionEndpoints.Map(endpoints);
             ThresholdEndpoints.Map(endpoints);
             KeyEndpoints.Map(endpoints);
+            CameraEndpoints.Map(endpoints);
+            EventEndpoints.Map(endpoints);
+            WebhookEndpoints.Map(endpoints);
             Strangers.StrangerEndpoints.Map(endpoints);
-            // Cameras and events (later): CameraEndpoints.Map(endpoints) here.
         });
         return app;
     }

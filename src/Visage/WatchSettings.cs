@@ -16,6 +16,11 @@ public sealed record WatchSettings
     /// <summary>A network stream that gives no picture for this long is dropped and reopened.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The wait before the first attempt to reopen a stream; each failed attempt doubles it, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How an rtsp:// or rtsps:// stream's pictures travel.</summary>
     public RtspTransport RtspTransport { get; init; } = RtspTransport.Tcp;
 
@@ -67,4 +72,35 @@ public sealed record WatchSettings
     /// Off, faces of this source are not checked even when the recognizer could (one recognizer, several cameras).
     /// </summary>
     public bool Liveness { get; init; }
+
+    /// <summary>Ignore faces narrower or shorter than this many pixels (0: none are ignored).</summary>
+    public int MinFaceSize { get; init; }
+
+    /// <summary>
+    /// Report strangers as <see cref="WatchEventKind.Unknown"/> events: a stranger seen in <see cref="ConfirmFrames"/>
+    /// of the last <see cref="WindowFrames"/> frames, at most once per <see cref="Cooldown"/>.
+    /// </summary>
+    public bool ReportUnknownFaces { get; init; }
+
+    /// <summary>Attach the annotated frame (JPEG) to greeting and unknown-face events, and each stranger's face crop.</summary>
+    public bool SnapshotJpegs { get; init; }
+
+    /// <summary>
+    /// The vote to carry on, from a loop run before: a caller that opens the source again (a service replaying a
+    /// file, reopening a camera) keeps who was greeted when. When given, <see cref="ConfirmFrames"/>,
+    /// <see cref="WindowFrames"/> and <see cref="Cooldown"/> are the policy's own.
+    /// </summary>
+    public GreetingPolicy? Policy { get; init; }
+
+    /// <summary>Likewise for strangers; when given, unknown faces are reported as it decides.</summary>
+    public StrangerPolicy? Strangers { get; init; }
+
+    /// <summary>
+    /// Count the votes and cooldowns on the wall clock, not on the video's own (whose clock starts again each time
+    /// the source is opened): for policies carried from one loop to the next.
+    /// </summary>
+    public bool VoteOnWallClock { get; init; }
+
+    /// <summary>Publish an annotated JPEG of the newest frame here, a few times a second (a live preview).</summary>
+    public PreviewFeed? Preview { get; init; }
 }

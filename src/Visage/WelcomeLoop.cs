@@ -43,6 +43,17 @@ public sealed class WelcomeLoop : IAsyncDisposable
 
     public GreetingPolicy Policy { get; private init; } = new();
 
+    private volatile Watcher? _watcher;
+
+    /// <summary>Frames read since <see cref="RunAsync"/> started (0 before); safe to read from any thread.</summary>
+    public long FramesRead => _watcher?.FramesRead ?? 0;
+
+    /// <summary>Frames recognised so far.</summary>
+    public long FramesRecognised => _watcher?.FramesRecognised ?? 0;
+
+    /// <summary>Frames read that a newer one replaced before recognition took them (the recogniser was busy).</summary>
+    public long FramesDropped => _watcher?.FramesDropped ?? 0;
+
     /// <summary>
     /// Checks the settings, prepares the voice, and opens the source (reading its first frame, within the open
     /// timeout). <paramref name="warn"/> hears what goes wrong on the way without stopping the loop.
@@ -51,18 +62,22 @@ public sealed class WelcomeLoop : IAsyncDisposable
         CancellationToken ct = default)
     {
         warn ??= _ => { };
-        var policy = new GreetingPolicy(settings.ConfirmFrames, settings.WindowFrames, settings.Cooldown);
+        var policy = settings.Policy ?? new GreetingPolicy(settings.ConfirmFrames, settings.WindowFrames, settings.Cooldown);
         if (settings.LogEveryFrame && settings.EventLog is null)
             throw new InvalidSettingException(VisageSetting.EventLog, "logging every frame needs an event log file to write to");
         if (settings.Pacing == FilePacing.EveryFrame && settings.Source.IsLive)
             throw new InvalidSettingException(VisageSetting.Pacing,
                 "every frame can be recognised only from a video file (a live source cannot wait for recognition)");
         if (settings.OutputVideo is { } output) AnnotatedVideoWriter.CheckPath(output);
+        if (settings.MinFaceSize < 0)
+            throw new InvalidSettingException(VisageSetting.MinFaceSize, $"a minimum face size must be 0 or more pixels, not {settings.MinFaceSize}");
         var inputOptions = new VideoInputOptions
         {
             OpenTimeout = settings.OpenTimeout,
             StallTimeout = settings.StallTimeout,
             RtspTransport = settings.RtspTransport,
+            FirstRetryDelay = settings.FirstRetryDelay,
+            MaxRetryDelay = settings.MaxRetryDelay,
         };
         inputOptions.Validate();
         var speaker = ChooseSpeaker(settings, warn);
@@ -93,11 +108,19 @@ public sealed class WelcomeLoop : IAsyncDisposable
                 ShowWindow = _settings.ShowWindow && PreviewWindow.DisplayAvailable(),
                 ReportRecognitions = _settings.LogEveryFrame,
                 WindowTitle = _settings.WindowTitle,
+                MinFaceSize = _settings.MinFaceSize,
+                Strangers = _settings.Strangers ?? (_settings.ReportUnknownFaces
+                    ? new StrangerPolicy(people.Threshold.Value, Policy.ConfirmFrames, Policy.WindowFrames, Policy.Cooldown)
+                    : null),
+                WallClockVotes = _settings.VoteOnWallClock,
+                SnapshotJpegs = _settings.SnapshotJpegs,
+                Preview = _settings.Preview,
             };
             if (_settings.Liveness && people.Recognizer.LivenessModel is null)
                 throw new InvalidSettingException(VisageSetting.Liveness,
                     "a liveness check needs the recognizer loaded with a liveness network (RecognizerOptions.Liveness)");
             var watcher = new Watcher(_input, new PeopleFrameRecognizer(people, _settings.Liveness), Policy, options, sinks, _warn);
+            _watcher = watcher;
             var summary = await watcher.RunAsync(ct);
 
             using var drain = summary.Ending == WatchEnding.Interrupted

@@ -30,13 +30,18 @@ internal static class ServeCommand
             Description = "No second greeting of a person until this long after the first: 30s, 10m, 1h",
             DefaultValueFactory = _ => "10m",
         };
+        var retention = new Option<string>("--retention")
+        {
+            Description = "Camera events and their snapshots are deleted this long after they happened: 30d, 12h",
+            DefaultValueFactory = _ => "30d",
+        };
         var strangers = CommonOptions.NumberOption("--strangers",
             "Unknown faces kept and grouped for the Strangers view, at most (the oldest go first); 0 keeps none", 2000);
         var strangerDays = CommonOptions.NumberOption("--strangers-days", "Unknown faces are erased this many days after they were seen", 30.0);
-        var command = new Command("serve", "Run the Visage service: the HTTP API, its reference at /docs, and the page")
+        var command = new Command("serve", "Run the Visage service: the HTTP API, its reference at /docs, the page, and its cameras")
         {
             urls, CommonOptions.Db, Data, CommonOptions.ThresholdOption, maxRequest, rateLimit, confirm, window, cooldown,
-            strangers, strangerDays,
+            retention, strangers, strangerDays,
         };
         command.SetAction(CliRun.Action(async (run, ct) =>
         {
@@ -64,7 +69,9 @@ internal static class ServeCommand
                 ConfirmFrames = result.GetValue(confirm),
                 WindowFrames = result.GetValue(window),
                 Cooldown = DurationText.Parse(result.GetValue(cooldown)!, "--cooldown"),
+                Retention = DurationText.Parse(result.GetValue(retention)!, "--retention"),
             };
+            if (options.Retention <= TimeSpan.Zero) throw new UsageException($"--retention: must be longer than zero, not {result.GetValue(retention)}");
             _ = new Video.GreetingPolicy(options.ConfirmFrames, options.WindowFrames, options.Cooldown);
             using var recognizer = await run.LoadRecognizerAsync(ct);
             await VisageServer.RunAsync(options, recognizer, line => Console.Out.WriteLine($"visage: {line}"), ct);

@@ -52,6 +52,8 @@ function failed(error) {
 
 function showSignIn(message = '') {
   stopLive();
+  leaveCameras();
+  leaveEvents();
   $('#signin').hidden = false;
   $('#tabs').hidden = true;
   $('#sign-out').hidden = true;
@@ -78,7 +80,7 @@ function signedIn(session) {
   $('#who').textContent = `${session.name} (${session.role})`;
   document.querySelectorAll('.admin-only').forEach(e => { e.hidden = session.role !== 'admin'; });
   const wanted = location.hash.slice(1);
-  const allowed = ['people', 'strangers', 'live', 'try', 'settings'].filter(v => session.role === 'admin' || v === 'live' || v === 'try');
+  const allowed = ['people', 'strangers', 'live', 'try', 'cameras', 'events', 'settings'].filter(v => session.role === 'admin' || v === 'live' || v === 'try');
   show(allowed.includes(wanted) ? wanted : allowed[0]);
 }
 
@@ -101,11 +103,14 @@ $('#sign-out').addEventListener('click', async () => {
 
 function show(view) {
   if (state.view === 'live' && view !== 'live') stopLive();
+  if (state.view === 'cameras' && view !== 'cameras') leaveCameras();
+  if (state.view === 'events' && view !== 'events') leaveEvents();
   state.view = view;
   history.replaceState(null, '', `#${view}`);
   document.querySelectorAll('.view').forEach(v => { v.hidden = v.id !== `view-${view}`; });
   document.querySelectorAll('#tabs button').forEach(b => b.classList.toggle('active', b.dataset.view === view));
-  ({ people: loadPeople, strangers: loadStrangers, settings: loadSettings, live: async () => {}, try: async () => {} })[view]().catch(failed);
+  ({ people: loadPeople, strangers: loadStrangers, settings: loadSettings, cameras: enterCameras, events: enterEvents,
+    live: async () => {}, try: async () => {} })[view]().catch(failed);
 }
 
 $('#tabs').addEventListener('click', event => {
@@ -565,5 +570,280 @@ $('#key-form').addEventListener('submit', async event => {
     failed(error);
   }
 });
+
+// ---- cameras ------------------------------------------------------------------------------------------------
+// Each camera's live annotated preview is the service's MJPEG stream in an <img> (the session cookie lets it in);
+// the status under it is read again every two seconds while the view is open.
+
+const cameraFields = ['name', 'source', 'confirm', 'window', 'cooldown', 'minface', 'transport', 'aloud'];
+
+async function enterCameras() {
+  await loadCameras();
+  clearInterval(state.cameraTimer);
+  state.cameraTimer = setInterval(() => refreshCameraStatus().catch(() => {}), 2000);
+}
+
+function leaveCameras() {
+  clearInterval(state.cameraTimer);
+  state.cameraTimer = null;
+  // Closing the previews' connections: an <img> keeps streaming until its source goes.
+  document.querySelectorAll('#cameras-grid img.preview').forEach(img => { img.src = ''; });
+  $('#cameras-grid').replaceChildren();
+}
+
+async function loadCameras() {
+  const { cameras } = await api('/api/cameras');
+  document.querySelectorAll('#cameras-grid img.preview').forEach(img => { img.src = ''; });
+  $('#cameras-grid').replaceChildren(...cameras.map(cameraCard));
+  $('#cameras-empty').hidden = cameras.length > 0;
+}
+
+function cameraCard(camera) {
+  const card = document.createElement('article');
+  card.className = 'camera';
+  card.dataset.id = camera.id;
+  const title = document.createElement('h3');
+  title.textContent = camera.name;
+  const badge = document.createElement('span');
+  badge.className = 'state';
+  title.append(' ', badge);
+  const preview = document.createElement('img');
+  preview.className = 'preview';
+  preview.alt = `${camera.name}: live preview`;
+  if (camera.enabled) preview.src = `${camera.preview}?at=${Date.now()}`;
+  const source = document.createElement('p');
+  source.className = 'source';
+  source.textContent = `${camera.source} · greet after ${camera.confirmFrames} of ${camera.windowFrames} frames, ` +
+    `cooldown ${camera.cooldownSeconds} s${camera.minFaceSize ? `, faces from ${camera.minFaceSize} px` : ''}` +
+    `${camera.greetAloud ? ', said aloud' : ''}`;
+  const stats = document.createElement('p');
+  stats.className = 'stats';
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  const buttons = [[camera.enabled ? 'disable' : 'enable', camera.enabled ? 'Disable' : 'Enable'], ['edit', 'Edit'],
+    ['snapshot', 'Snapshot'], ['remove', 'Remove']];
+  for (const [action, label] of buttons) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.action = action;
+    button.textContent = label;
+    if (action === 'remove') button.className = 'danger';
+    actions.append(button);
+  }
+  actions.addEventListener('click', event => {
+    const action = event.target.closest('button')?.dataset.action;
+    if (action) cameraAction(action, camera).catch(failed);
+  });
+  card.append(title, preview, source, stats, actions);
+  showCameraStatus(card, camera.status);
+  return card;
+}
+
+function showCameraStatus(card, status) {
+  const badge = $('.state', card);
+  badge.textContent = status.state;
+  badge.className = `state ${status.state}`;
+  $('.stats', card).textContent = status.state === 'disabled' ? 'disabled' :
+    `${status.fpsRead.toFixed(1)} fps read, ${status.fpsRecognised.toFixed(1)} recognised · ${status.framesRead} frames, ` +
+    `${status.framesDropped} dropped · ${status.greetings} greetings, ${status.unknown} strangers` +
+    (status.lastError ? ` · last error: ${status.lastError}` : '');
+}
+
+async function refreshCameraStatus() {
+  if (state.view !== 'cameras') return;
+  const { cameras } = await api('/api/cameras');
+  for (const camera of cameras) {
+    const card = document.querySelector(`#cameras-grid [data-id="${camera.id}"]`);
+    if (card) showCameraStatus(card, camera.status);
+  }
+}
+
+async function cameraAction(action, camera) {
+  if (action === 'enable' || action === 'disable') {
+    await api(`/api/cameras/${camera.id}/${action}`, { method: 'POST' });
+  } else if (action === 'remove') {
+    if (!await confirmErase(`Remove the camera ${camera.name}? It stops at once; its past events stay until they expire.`, 'Remove')) return;
+    await api(`/api/cameras/${camera.id}`, { method: 'DELETE' });
+  } else if (action === 'snapshot') {
+    window.open(`${camera.snapshot}?at=${Date.now()}`, '_blank');
+    return;
+  } else if (action === 'edit') {
+    $('#camera-id').value = camera.id;
+    $('#camera-field-name').value = camera.name;
+    $('#camera-field-source').value = camera.source;
+    $('#camera-field-confirm').value = camera.confirmFrames;
+    $('#camera-field-window').value = camera.windowFrames;
+    $('#camera-field-cooldown').value = camera.cooldownSeconds;
+    $('#camera-field-minface').value = camera.minFaceSize;
+    $('#camera-field-transport').value = camera.rtspTransport;
+    $('#camera-field-aloud').checked = camera.greetAloud;
+    $('#camera-save').textContent = `Save ${camera.name}`;
+    $('#camera-cancel').hidden = false;
+    return;
+  }
+  await loadCameras();
+}
+
+function resetCameraForm() {
+  $('#camera-form').reset();
+  $('#camera-id').value = '';
+  $('#camera-save').textContent = 'Add the camera';
+  $('#camera-cancel').hidden = true;
+}
+
+$('#camera-cancel').addEventListener('click', resetCameraForm);
+
+$('#camera-form').addEventListener('submit', async event => {
+  event.preventDefault();
+  const id = $('#camera-id').value;
+  const json = {
+    name: $('#camera-field-name').value.trim(),
+    source: $('#camera-field-source').value.trim(),
+    confirmFrames: parseInt($('#camera-field-confirm').value, 10),
+    windowFrames: parseInt($('#camera-field-window').value, 10),
+    cooldownSeconds: parseFloat($('#camera-field-cooldown').value),
+    minFaceSize: parseInt($('#camera-field-minface').value || '0', 10),
+    rtspTransport: $('#camera-field-transport').value,
+    greetAloud: $('#camera-field-aloud').checked,
+  };
+  try {
+    await api(id ? `/api/cameras/${id}` : '/api/cameras', { method: id ? 'PATCH' : 'POST', json });
+    resetCameraForm();
+    await loadCameras();
+  } catch (error) {
+    failed(error);
+  }
+});
+
+// ---- events and unknown faces -------------------------------------------------------------------------------
+// The list pages back with before=next; new events arrive live over Server-Sent Events while the view is open.
+
+const eventsState = { next: null, source: null };
+
+async function enterEvents() {
+  const { cameras } = await api('/api/cameras');
+  const select = $('#events-camera');
+  const chosen = select.value;
+  select.replaceChildren(new Option('every camera', ''), ...cameras.map(c => new Option(c.name, c.id)));
+  select.value = chosen;
+  await Promise.all([loadEvents(false), loadUnknown()]);
+  listenForEvents();
+}
+
+function leaveEvents() {
+  eventsState.source?.close();
+  eventsState.source = null;
+  $('#events-live').textContent = '';
+}
+
+function eventsQuery() {
+  const query = new URLSearchParams({ limit: '25' });
+  if ($('#events-camera').value) query.set('camera', $('#events-camera').value);
+  if ($('#events-kind').value) query.set('event', $('#events-kind').value);
+  if ($('#events-person').value.trim()) query.set('person', $('#events-person').value.trim());
+  return query;
+}
+
+function matchesFilter(e) {
+  const query = eventsQuery();
+  return (!query.get('camera') || e.camera === query.get('camera')) && (!query.get('event') || e.event === query.get('event'))
+    && (!query.get('person') || e.people.includes(query.get('person')) || e.person === query.get('person'));
+}
+
+async function loadEvents(more) {
+  const query = eventsQuery();
+  if (more && eventsState.next != null) query.set('before', eventsState.next);
+  const page = await api(`/api/events?${query}`);
+  const rows = page.events.map(eventRow);
+  const body = $('#events-table tbody');
+  if (more) body.append(...rows); else body.replaceChildren(...rows);
+  eventsState.next = page.next;
+  $('#events-more').hidden = page.next == null;
+}
+
+function eventRow(e) {
+  const row = document.createElement('tr');
+  row.dataset.id = e.id;
+  row.className = `event ${e.event}`;
+  const who = e.event === 'greeting' ? e.people.join(', ')
+    : e.event === 'unknown' ? `${e.faces.length} stranger${e.faces.length === 1 ? '' : 's'}${e.person ? ` (named ${e.person})` : ''}`
+    : e.connection?.error || (e.connection?.downSeconds != null ? `back after ${e.connection.downSeconds} s` : '');
+  for (const text of [new Date(e.time).toLocaleString(), e.cameraName, e.event, who]) {
+    const cell = document.createElement('td');
+    cell.textContent = text;
+    row.append(cell);
+  }
+  const cell = document.createElement('td');
+  if (e.snapshot) {
+    const link = document.createElement('a');
+    link.href = e.snapshot;
+    link.target = '_blank';
+    const img = document.createElement('img');
+    img.loading = 'lazy';
+    img.src = e.snapshot;
+    img.alt = `${e.event} at ${e.cameraName}`;
+    link.append(img);
+    cell.append(link);
+  }
+  row.append(cell);
+  return row;
+}
+
+async function loadUnknown() {
+  const { events } = await api('/api/unknown?limit=24');
+  $('#unknown-grid').replaceChildren(...events.map(unknownCard));
+  $('#unknown-empty').hidden = events.length > 0;
+}
+
+function unknownCard(e) {
+  const card = document.createElement('div');
+  card.className = 'stranger';
+  card.dataset.id = e.id;
+  const img = document.createElement('img');
+  img.className = 'thumb';
+  img.src = e.crops[0] || e.snapshot;
+  img.alt = `a stranger at ${e.cameraName}`;
+  const caption = document.createElement('span');
+  caption.className = 'hint';
+  caption.textContent = `${e.cameraName}, ${new Date(e.time).toLocaleString()}`;
+  const name = document.createElement('button');
+  name.type = 'button';
+  name.textContent = 'Name…';
+  name.addEventListener('click', async () => {
+    const person = await ask('Who is this? Their face is enrolled under this name.');
+    if (!person) return;
+    try {
+      const named = await api(`/api/unknown/${e.id}/name`, { method: 'POST', json: { person, face: 1 } });
+      toast(`${named.event.person}: ${named.enrollment.status === 'enrolled' ? 'enrolled' : named.enrollment.message}.`);
+      await loadUnknown();
+    } catch (error) {
+      failed(error);
+    }
+  });
+  card.append(img, caption, name);
+  return card;
+}
+
+function listenForEvents() {
+  leaveEvents();
+  const source = new EventSource('/api/events/stream');
+  eventsState.source = source;
+  source.onopen = () => { $('#events-live').textContent = '(live)'; };
+  source.onerror = () => { $('#events-live').textContent = '(reconnecting…)'; };
+  const received = message => {
+    const e = JSON.parse(message.data);
+    if (matchesFilter(e) && !document.querySelector(`#events-table tr[data-id="${e.id}"]`))
+      $('#events-table tbody').prepend(eventRow(e));
+    if (e.event === 'unknown') loadUnknown().catch(() => {});
+  };
+  for (const kind of ['greeting', 'unknown', 'connected', 'disconnected', 'reconnected']) source.addEventListener(kind, received);
+}
+
+$('#events-filter').addEventListener('submit', event => {
+  event.preventDefault();
+  loadEvents(false).catch(failed);
+});
+
+$('#events-more').addEventListener('click', () => loadEvents(true).catch(failed));
 
 start();

@@ -19,7 +19,7 @@ internal static class NetworkExport
     {
         if (model is not ModelChoice.Pack { Value: var pack } || pipeline.Detector is not UltraFaceDetector detector
             || pipeline.Landmarker is not Landmark68Model landmarks)
-            throw new VisageException("only a model pack with its own detector can be saved for a peer");
+            throw new VisageException("only a model pack with its own detector and the 68-point landmark network can be saved for a peer");
         try
         {
             Directory.CreateDirectory(folder);

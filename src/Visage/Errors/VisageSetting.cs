@@ -29,4 +29,5 @@ public enum VisageSetting
     MinClusterSize,
     ClusterDistance,
     Liveness,
+    MinFaceSize,
 }

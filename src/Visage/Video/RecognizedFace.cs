@@ -14,6 +14,12 @@ public sealed record RecognizedFace(FaceBox Box, string? Identity, string? Neare
 {
     public bool IsKnown => Identity is not null;
 
+    /// <summary>The face's encoding, when the recogniser kept it (to tell one stranger from another).</summary>
+    public float[]? Embedding { get; init; }
+
     public static RecognizedFace From(Identification id) =>
-        new(id.Face.Box, id.Identity, id.Nearest, id.Distance, id.Face.Score, id.Distances.Take(5).ToList(), id.Face.Liveness);
+        new(id.Face.Box, id.Identity, id.Nearest, id.Distance, id.Face.Score, id.Distances.Take(5).ToList(), id.Face.Liveness)
+        {
+            Embedding = id.Face.Embedding,
+        };
 }

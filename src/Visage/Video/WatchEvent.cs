@@ -20,4 +20,10 @@ public sealed record WatchEvent(
     public string? Source { get; init; }
 
     public ConnectionEvent? Connection { get; init; }
+
+    /// <summary>The annotated frame as JPEG, when the loop was asked to attach it (greetings and unknown faces).</summary>
+    public byte[]? SnapshotJpeg { get; init; }
+
+    /// <summary>For unknown faces: each face's crop (JPEG, unannotated, with a margin), in the order of <see cref="Faces"/>.</summary>
+    public IReadOnlyList<byte[]>? FaceJpegs { get; init; }
 }

@@ -21,7 +21,8 @@ public sealed record WatchEventJson(
 
     public static string Serialize(WatchEvent e) => VisageJson.Serialize(From(e), indented: false);
 
-    private static IdentifiedFaceJson Face(RecognizedFace f) => new(
+    /// <summary>A face of a frame in the contract's shape (no landmarks).</summary>
+    public static IdentifiedFaceJson Face(RecognizedFace f) => new(
         BoxJson.From(f.Box), MathF.Round(f.Score, 4), null, f.Identity, f.IsKnown,
         float.IsFinite(f.Distance) ? MathF.Round(f.Distance, 4) : null,
         (f.Candidates ?? (f.Nearest is null ? [] : [new Recognition.IdentityDistance(f.Nearest, f.Distance)]))

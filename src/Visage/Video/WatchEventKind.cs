@@ -16,4 +16,10 @@ public enum WatchEventKind
 
     /// <summary>The network stream is back.</summary>
     Reconnected,
+
+    /// <summary>A source opened (a service's camera came up; a loop that had a source report it down first says <see cref="Reconnected"/>).</summary>
+    Connected,
+
+    /// <summary>A stranger was seen (reported only when asked for, at most once per stranger per cooldown).</summary>
+    Unknown,
 }

@@ -32,6 +32,17 @@ internal sealed class Watcher
     private string? _sourceError;
     private long _lastIndex = -1;
     private TimeSpan _lastPosition;
+    private LatestFrameSlot<VideoFrame>? _slot;
+    private long _lastPreview = long.MinValue;
+
+    /// <summary>Frames read so far (safe to read from any thread).</summary>
+    public long FramesRead => Interlocked.Read(ref _read);
+
+    /// <summary>Frames recognised so far.</summary>
+    public long FramesRecognised => Interlocked.Read(ref _processed);
+
+    /// <summary>Frames read but replaced by a newer one before recognition could take them.</summary>
+    public long FramesDropped => _slot?.Replaced ?? 0;
 
     public Watcher(VideoInput input, IFrameRecognizer recognizer, GreetingPolicy policy, WatchOptions options,
         IReadOnlyList<IWatchEventSink> sinks, Action<string>? warn = null)
@@ -57,6 +68,7 @@ internal sealed class Watcher
             ? new AnnotatedVideoWriter(path, _input.Fps, _input.FrameSize)
             : null;
         using var slot = new LatestFrameSlot<VideoFrame>();
+        _slot = slot;
         using var failed = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, failed.Token);
 
@@ -78,7 +90,7 @@ internal sealed class Watcher
             : _stoppedByUser ? WatchEnding.Stopped
             : _sourceError is not null ? WatchEnding.Failed
             : WatchEnding.EndOfVideo;
-        return new WatchSummary(_input.Source.ToString(), ending, Interlocked.Read(ref _read), _processed, _facesSeen,
+        return new WatchSummary(_input.Source.ToString(), ending, Interlocked.Read(ref _read), FramesRecognised, _facesSeen,
             _greetings, _greeted.ToList(), _times.Milliseconds)
         {
             Disconnections = _input.Disconnections,
@@ -122,6 +134,7 @@ internal sealed class Watcher
                 if (_options.Pacing == FilePacing.EveryFrame && !slot.WaitUntilEmpty(stop)) break;
                 Interlocked.Increment(ref _read);
                 slot.Offer(frame.Clone());
+                PublishPreview(frame);
 
                 if (writer is null && window is null) continue;
                 FrameAnnotator.Draw(frame.Image, _latest);
@@ -200,8 +213,10 @@ internal sealed class Watcher
                 {
                     return;
                 }
+                if (_options.MinFaceSize > 0)
+                    faces = faces.Where(f => Math.Min(f.Box.Width, f.Box.Height) >= _options.MinFaceSize).ToList();
                 _times.Add(Stopwatch.GetElapsedTime(started));
-                _processed++;
+                Interlocked.Increment(ref _processed);
                 _facesSeen += faces.Count;
                 _latest = faces;
                 Report(frame, faces);
@@ -217,11 +232,22 @@ internal sealed class Watcher
             .Select(g => g.MinBy(f => f.Distance)!)
             .OrderBy(f => f.Box.X)
             .ToList();
-        var greet = _policy.Observe(known.Select(f => f.Identity!), frame.Position);
+        var now = _options.WallClockVotes ? frame.ReadAt - DateTimeOffset.UnixEpoch : frame.Position;
+        var greet = _policy.Observe(known.Select(f => f.Identity!), now);
 
         if (_options.ReportRecognitions && faces.Count > 0)
             Post(new WatchEvent(WatchEventKind.Recognition, frame.ReadAt, frame.Index, frame.Position,
                 known.Select(f => f.Identity!).ToList(), faces));
+        if (_options.Strangers is { } strangers)
+        {
+            var report = strangers.Observe(faces.Where(f => !f.IsKnown).OrderBy(f => f.Box.X), now);
+            if (report.Count > 0)
+                Post(new WatchEvent(WatchEventKind.Unknown, frame.ReadAt, frame.Index, frame.Position, [], report)
+                {
+                    SnapshotJpeg = _options.SnapshotJpegs ? AnnotatedJpeg(frame.Image, faces) : null,
+                    FaceJpegs = _options.SnapshotJpegs ? report.Select(f => FaceJpeg(frame.Image, f)).ToList() : null,
+                });
+        }
         if (greet.Count == 0) return;
 
         var greetedFaces = known.Where(f => greet.Contains(f.Identity!)).ToList();
@@ -229,7 +255,40 @@ internal sealed class Watcher
         _greetings++;
         _greeted.AddRange(names);
         Post(new WatchEvent(WatchEventKind.Greeting, frame.ReadAt, frame.Index, frame.Position, names, greetedFaces,
-            GreetingText.For(names), SaveSnapshot(frame, faces)));
+            GreetingText.For(names), SaveSnapshot(frame, faces))
+        {
+            SnapshotJpeg = _options.SnapshotJpegs ? AnnotatedJpeg(frame.Image, faces) : null,
+        });
+    }
+
+    private void PublishPreview(VideoFrame frame)
+    {
+        if (_options.Preview is not { } preview) return;
+        var now = Stopwatch.GetTimestamp();
+        if (_lastPreview != long.MinValue && Stopwatch.GetElapsedTime(_lastPreview, now) < _options.PreviewInterval) return;
+        _lastPreview = now;
+        preview.Publish(AnnotatedJpeg(frame.Image, _latest), frame.ReadAt);
+    }
+
+    private static byte[] AnnotatedJpeg(Mat image, IReadOnlyList<RecognizedFace> faces)
+    {
+        using var annotated = image.Clone();
+        FrameAnnotator.Draw(annotated, faces);
+        return annotated.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 85));
+    }
+
+    /// <summary>The face with half its size again on every side (what a detector needs to find it again), unannotated.</summary>
+    private static byte[] FaceJpeg(Mat image, RecognizedFace face)
+    {
+        var box = face.Box;
+        var marginX = box.Width / 2;
+        var marginY = box.Height / 2;
+        var left = (int)Math.Clamp(box.X - marginX, 0, image.Width - 1);
+        var top = (int)Math.Clamp(box.Y - marginY, 0, image.Height - 1);
+        var right = (int)Math.Clamp(box.X + box.Width + marginX, left + 1, image.Width);
+        var bottom = (int)Math.Clamp(box.Y + box.Height + marginY, top + 1, image.Height);
+        using var crop = new Mat(image, new Rect(left, top, right - left, bottom - top));
+        return crop.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 92));
     }
 
     // Greetings come from the recognising thread, connection changes from the reading one: sinks see one at a time.

@@ -33,8 +33,9 @@ public sealed class BenchCliTests : IDisposable
     {
         var networks = Path.Combine(_temp.Path, "networks");
 
+        // The fusion pack: two embedders of both kinds the peer runs (the default's FaceMesh is not exported).
         var result = await VisageCli.RunAsync("bench", "--images", Photos(), "--count", "3", "--threads", "2",
-            "--save-networks", networks, "--json");
+            "--save-networks", networks, "--json", "--pack", "fusion");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json;

@@ -10,6 +10,7 @@ public sealed class DurationTextTests
     [InlineData("90", 90)]
     [InlineData("1.5", 1.5)]
     [InlineData("1h", 3600)]
+    [InlineData("30d", 2_592_000)]
     [InlineData("500ms", 0.5)]
     [InlineData("1m30s", 90)]
     [InlineData(" 2M ", 120)]

@@ -159,7 +159,7 @@ public sealed class HostileInputTests(SingleFacePeopleFixture fixture) : IClassF
 
         var both = await VisageCli.RunAsync("identify", photo, "--known", _temp.Path, "--db", Db);
         Assert.Equal(2, both.ExitCode);
-        Assert.Contains("--known and --db cannot be used together", OneErrorLine(both));
+        Assert.Contains("--known and --db/--store cannot be used together", OneErrorLine(both));
         Assert.DoesNotContain("Usage:", both.Out + both.Err);
     }
 

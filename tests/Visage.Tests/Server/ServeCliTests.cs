@@ -79,6 +79,12 @@ public sealed class ServeCliTests : IDisposable
         var cooldown = await VisageCli.RunAsync("serve", "--cooldown", "soon", "--data", _temp.File("data"));
         Assert.Equal(2, cooldown.ExitCode);
         Assert.Contains("--cooldown", cooldown.Err);
+        var retention = await VisageCli.RunAsync("serve", "--retention", "forever", "--data", _temp.File("data"));
+        Assert.Equal(2, retention.ExitCode);
+        Assert.Matches(@"^visage: error: --retention: 'forever' is not a duration \(.*\)\n?$", retention.Err);
+        var none = await VisageCli.RunAsync("serve", "--retention", "0d", "--data", _temp.File("data"));
+        Assert.Equal(2, none.ExitCode);
+        Assert.Matches(@"^visage: error: --retention: must be longer than zero, not 0d\n?$", none.Err);
     }
 
     private static ServeProcess Serve(string gallery, string data) =>

@@ -48,7 +48,8 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
     }
 
     private static string Sample(string pattern) => "/" + pattern.TrimStart('/')
-        .Replace("{name}", "Ada").Replace("{id:long}", "1").Replace("{id}", "1").Replace("{documentName}", "v1");
+        .Replace("{name}", "Ada").Replace("{id:long}", "1").Replace("{id}", "1").Replace("{documentName}", "v1")
+        .Replace("{face:int}", "1");
 
     [Fact]
     public async Task Only_health_answers_without_a_key_and_a_wrong_or_revoked_key_is_refused()
@@ -90,7 +91,10 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
         var recognize = _host.Client(_host.NewKey(ApiKeyRole.Recognize));
         foreach (var (method, path, pattern) in Routes().Where(r =>
                      r.Pattern.StartsWith("/api/people") || r.Pattern.StartsWith("/api/faces") ||
-                     r.Pattern.StartsWith("/api/keys") || r.Pattern.StartsWith("/api/threshold")))
+                     r.Pattern.StartsWith("/api/keys") || r.Pattern.StartsWith("/api/threshold") ||
+                     r.Pattern.StartsWith("/api/cameras") || r.Pattern.StartsWith("/api/events") ||
+                     r.Pattern.StartsWith("/api/unknown") || r.Pattern.StartsWith("/api/webhooks") ||
+                     r.Pattern.StartsWith("/api/strangers")))
         {
             var response = await recognize.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
             Assert.Contains("admin key is needed", (await response.ProblemAsync(403)).Detail());
@@ -439,11 +443,13 @@ public sealed class ServiceApiTests(ServiceRecognizerFixture fixture) : IDisposa
         var image = (await response.JsonAsync()).GetProperty("photos")[0].GetProperty("image").GetString()!;
         Assert.DoesNotContain("/", image);
         Assert.False(image.Contains('\u0007'), image); // shown escaped, as \u0007
-        // Only files the service names: its keys, and the strangers' file of its pipeline (with SQLite's WAL files).
+        // Only files the service names: its keys, its cameras, events and webhooks, and the strangers' file of its
+        // pipeline (each with SQLite's WAL files); none named by the upload.
         var strangers = $"strangers-{Recognizer.Fingerprint.Id}.db";
+        string[] own = ["keys.db", "cameras.db", "events.db", "webhooks.db", strangers];
         var files = Directory.GetFiles(_host.Service.DataFolder).Select(f => Path.GetFileName(f)).ToList();
         Assert.Contains("keys.db", files);
-        Assert.All(files, f => Assert.True(f == "keys.db" || f == strangers || f == strangers + "-wal" || f == strangers + "-shm", f));
+        Assert.All(files, f => Assert.True(own.Any(o => f == o || f == o + "-wal" || f == o + "-shm"), f));
         Assert.False(File.Exists("/tmp/evil\u0007.jpg"));
     }
 

@@ -121,6 +121,51 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
     }
 
     [Fact]
+    public async Task The_cameras_view_adds_a_camera_shows_its_live_preview_and_status_and_the_events_view_its_greetings_and_strangers()
+    {
+        var known = fixture.Known;
+        using var api = Api();
+        var enrolled = await api.PostAsync($"/api/people/{known.Person}/faces", Http.Photos("photos", known.Photos[0]));
+        Assert.True(enrolled.IsSuccessStatusCode, await enrolled.Content.ReadAsStringAsync());
+        using var clips = new Visage.Tests.TestData.TempFolder();
+        var clip = clips.File("hall.avi");
+        Visage.Tests.Video.TestVideos.Write(clip, 10, new OpenCvSharp.Size(250, 250),
+            [new(Visage.Tests.Video.TestVideos.Photo(known.Photos[1]), 20), new(Visage.Tests.Video.TestVideos.Photo(fixture.Stranger.Photos[0]), 20)]);
+
+        await SignInAsync("cameras");
+        await _page.FillAsync("#camera-field-name", "Hall");
+        await _page.FillAsync("#camera-field-source", clip);
+        await _page.FillAsync("#camera-field-cooldown", "2"); // greeted again on each pass of the 4 s clip: events keep coming
+        await _page.ClickAsync("#camera-save");
+        await _page.WaitForSelectorAsync("#cameras-grid .camera .state.connected");
+        // The preview is the service's MJPEG stream, shown by the browser itself; the status counts frames.
+        await _page.WaitForFunctionAsync("() => document.querySelector('#cameras-grid img.preview').naturalWidth === 250",
+            null, new PageWaitForFunctionOptions { Timeout = Patience });
+        await _page.WaitForFunctionAsync("() => / [1-9][0-9]* greetings/.test(document.querySelector('#cameras-grid .stats').textContent)",
+            null, new PageWaitForFunctionOptions { Timeout = Patience });
+        await ScreenshotAsync("cameras.png");
+        await BlurredScreenshotAsync("readme-cameras-blurred.png", "#cameras-grid img.preview");
+
+        await _page.ClickAsync("#tabs button[data-view=events]");
+        await _page.WaitForSelectorAsync($"#events-table tr.greeting:has-text('{known.Person}')");
+        await _page.WaitForSelectorAsync("#unknown-grid .stranger img");
+        // Events that happen while the view is open arrive over Server-Sent Events, without a reload.
+        var rows = await _page.EvalOnSelectorAllAsync<int>("#events-table tr.event", "rows => rows.length");
+        await _page.WaitForFunctionAsync($"() => document.querySelectorAll('#events-table tr.event').length > {rows}",
+            null, new PageWaitForFunctionOptions { Timeout = Patience });
+        Assert.Contains("(live)", await _page.InnerTextAsync("#events-live"));
+        await ScreenshotAsync("events.png");
+        await BlurredScreenshotAsync("readme-events-blurred.png", "#unknown-grid img, #events-table img");
+
+        await _page.ClickAsync("#tabs button[data-view=cameras]");
+        await _page.ClickAsync("#cameras-grid .camera button[data-action=remove]");
+        await _page.ClickAsync("#confirm-yes");
+        await _page.WaitForSelectorAsync("#cameras-empty:not([hidden])");
+        Assert.Equal(0, (await api.GetFromJsonAsync<JsonElement>("/api/cameras")).GetProperty("cameras").GetArrayLength());
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await api.DeleteAsync($"/api/people/{known.Person}")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_people_view_enrolls_by_drag_and_drop_and_deletes_after_a_confirmation_that_says_it_erases()
     {
         var known = fixture.Known;

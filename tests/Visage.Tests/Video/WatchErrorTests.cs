@@ -90,5 +90,5 @@ public sealed class WatchErrorTests : IDisposable
     [Fact]
     public async Task Known_and_db_together_are_refused() =>
         AssertOneLineError(await VisageCli.RunAsync("watch", "--camera", "0", "--known", _temp.Path, "--db", "x.db"),
-            "--known and --db cannot be used together");
+            "--known and --db/--store cannot be used together");
 }

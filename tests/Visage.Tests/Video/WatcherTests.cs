@@ -56,6 +56,52 @@ public sealed class WatcherTests : IDisposable
         Assert.InRange(summary.MedianMilliseconds, 290, 3000);
     }
 
+    /// <summary>Sees the same three faces in every frame: Ada, a stranger (with an encoding), and Bob far away (4 pixels).</summary>
+    private sealed class DoorRecognizer : IFrameRecognizer
+    {
+        public IReadOnlyList<RecognizedFace> Recognize(Mat bgrFrame, CancellationToken ct = default) =>
+        [
+            new(new Visage.Detection.FaceBox(0, 0, 16, 16), "Ada", "Ada", 0.3f),
+            new(new Visage.Detection.FaceBox(16, 0, 16, 16), null, "Ada", 1.4f) { Embedding = [1, 0, 0] },
+            new(new Visage.Detection.FaceBox(0, 24, 4, 4), "Bob", "Bob", 0.2f),
+        ];
+    }
+
+    [Fact]
+    public async Task Strangers_are_reported_once_with_their_crops_small_faces_are_ignored_and_a_preview_is_published()
+    {
+        using var input = await OpenAsync(NumberedVideo(30, 30));
+        var sink = new CollectingSink();
+        var preview = new PreviewFeed();
+        var options = new WatchOptions
+        {
+            Pacing = FilePacing.EveryFrame,
+            MinFaceSize = 6,
+            Strangers = new StrangerPolicy(0.6f, 3, 5, TimeSpan.FromMinutes(10)),
+            SnapshotJpegs = true,
+            Preview = preview,
+        };
+
+        var watcher = new Watcher(input, new DoorRecognizer(), new GreetingPolicy(3, 5, TimeSpan.FromMinutes(10)), options, [sink]);
+        var summary = await watcher.RunAsync();
+
+        Assert.Equal(30, watcher.FramesRecognised);
+        Assert.Equal(30, summary.FramesRead);
+        Assert.Equal(["Ada"], summary.Greeted); // Bob's face is under the minimum size: never seen, never greeted
+        var greeting = Assert.Single(sink.Greetings);
+        Assert.Equal([0xFF, 0xD8], greeting.SnapshotJpeg![..2]);
+        var unknown = Assert.Single(sink.Events, e => e.Kind == WatchEventKind.Unknown);
+        Assert.Equal(2, unknown.Frame); // the third frame in which the stranger was seen
+        var face = Assert.Single(unknown.Faces);
+        Assert.False(face.IsKnown);
+        var crop = Cv2.ImDecode(Assert.Single(unknown.FaceJpegs!), ImreadModes.Color);
+        Assert.Equal(new Size(24, 24), crop.Size()); // the face and half its size again on each side, within the frame
+        Assert.Equal([0xFF, 0xD8], unknown.SnapshotJpeg![..2]);
+        var picture = preview.Latest!;
+        Assert.True(picture.Sequence >= 1);
+        Assert.Equal(32, Cv2.ImDecode(picture.Jpeg, ImreadModes.Color).Width);
+    }
+
     [Fact]
     public async Task Played_in_real_time_a_slow_recogniser_skips_frames_and_the_loop_ends_with_the_video()
     {
