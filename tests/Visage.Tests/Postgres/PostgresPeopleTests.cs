@@ -62,6 +62,8 @@ public sealed class PostgresPeopleTests(PostgresFixture fixture, RecognizerFixtu
             Assert.Equal("hnsw", people.Index.Kind);
             Assert.False(people.Index.Loaded);
             Assert.Equal(first.Length, people.FaceCount);
+            // The listener connects in the background; the index is complete before (it caught up on open).
+            for (var i = 0; i < 200 && people.Index.Following != true; i++) await Task.Delay(50);
             Assert.True(people.Index.Following);
         }
 
