@@ -1,3 +1,4 @@
+using Visage.Tests.TestData;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -24,15 +25,8 @@ internal static class VisageCli
     /// <summary>Starts the command and leaves it running (to signal it, or to race it against another).</summary>
     public static Running Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = CliProcess.StartInfo(args);
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Visage.Cli.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
         return new Running(Process.Start(start)!);
     }
 

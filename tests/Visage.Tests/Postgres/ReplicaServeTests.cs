@@ -152,9 +152,7 @@ public sealed class ReplicaServeTests(PostgresFixture fixture, ITestOutputHelper
 
         public static Replica Start(string[] args, Dictionary<string, string> environment)
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Visage.Cli.dll"));
-            foreach (var arg in args) start.ArgumentList.Add(arg);
+            var start = CliProcess.StartInfo(args);
             start.Environment.Remove("VISAGE_STORE");
             foreach (var (name, value) in environment) start.Environment[name] = value;
             var replica = new Replica(Process.Start(start)!);

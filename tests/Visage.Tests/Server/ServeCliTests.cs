@@ -99,10 +99,7 @@ public sealed class ServeCliTests : IDisposable
 
         public ServeProcess(string[] args)
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Visage.Cli.dll"));
-            foreach (var arg in args) start.ArgumentList.Add(arg);
-            _process = Process.Start(start)!;
+            _process = Process.Start(CliProcess.StartInfo(args))!;
             _process.OutputDataReceived += (_, e) => Add(e.Data);
             _process.ErrorDataReceived += (_, e) => Add(e.Data);
             _process.BeginOutputReadLine();

@@ -1,3 +1,4 @@
+using Visage.Tests.TestData;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -39,15 +40,7 @@ internal sealed class WatchProcess : IAsyncDisposable
     /// <summary>Starts <c>visage watch ARGS --events EVENTS</c> with no window and no voice.</summary>
     public static WatchProcess Start(string events, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "Visage.Cli.dll"), "watch", .. args,
-                     "--events", events, "--no-window", "--voice", "none"])
-            start.ArgumentList.Add(arg);
+        var start = CliProcess.StartInfo(["watch", .. args, "--events", events, "--no-window", "--voice", "none"]);
         return new WatchProcess(Process.Start(start)!, events);
     }
 
