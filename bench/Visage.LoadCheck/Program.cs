@@ -11,6 +11,7 @@ using System.Text.RegularExpressions;
 //
 // Usage: dotnet run -c Release --project bench/Visage.LoadCheck -- [--clients 8] [--seconds 60] [--images DIR]
 //        [--visage .build/cli/Visage.Cli.dll] [--model PACK] [--json]
+//        [--warmup 10] (seconds at full concurrency before "before" is read)
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 if (!File.Exists(options.Visage))
@@ -61,7 +62,17 @@ try
     }
     Console.Error.WriteLine($"load check: {enrolled} people enrolled, {probes.Count} single-face probes; warming up");
 
-    for (var i = 0; i < 20; i++) await Recognize(http, probes[i % probes.Count].Bytes);
+    // Warm-up at full concurrency (results dropped), so that "before" is memory sized for CLIENTS requests at once
+    // (thread pool, Kestrel's buffers, the networks' arenas) and the growth measured over the run is what keeps growing.
+    var warmup = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(client => Task.Run(async () =>
+    {
+        for (var i = client; warmup.Elapsed < TimeSpan.FromSeconds(options.WarmupSeconds) || i < 20; i += options.Clients)
+        {
+            try { await Recognize(http, probes[i % probes.Count].Bytes); }
+            catch (Exception e) { Console.Error.WriteLine($"load check: warm-up error: {e.Message.Split('\n')[0]}"); }
+        }
+    })));
     var rssBefore = server.ResidentBytes();
     var threadsBefore = server.Threads();
     var cpuBefore = server.CpuSeconds();
@@ -72,6 +83,20 @@ try
     var known = 0;
     var clock = Stopwatch.StartNew();
     var end = TimeSpan.FromSeconds(options.Seconds);
+    var samples = new List<double>();
+    using var sampling = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), sampling.Token);
+                lock (samples) samples.Add(Math.Round(server.ResidentBytes() / 1048576.0, 1));
+            }
+        }
+        catch (OperationCanceledException) { }
+    });
     await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(client => Task.Run(async () =>
     {
         var mine = latencies[client] = [];
@@ -94,6 +119,8 @@ try
     })));
     var elapsed = clock.Elapsed.TotalSeconds;
     var rssAfter = server.ResidentBytes();
+    sampling.Cancel();
+    await sampler;
     var all = latencies.SelectMany(l => l).Order().ToList();
     var result = new
     {
@@ -113,6 +140,8 @@ try
         residentMegabytesBefore = Math.Round(rssBefore / 1048576.0, 1),
         residentMegabytesAfter = Math.Round(rssAfter / 1048576.0, 1),
         residentGrowthMegabytes = Math.Round((rssAfter - rssBefore) / 1048576.0, 1),
+        residentMegabytesEvery10Seconds = samples,
+        warmupSeconds = options.WarmupSeconds,
         threadsBefore,
         threadsAfter = server.Threads(),
         people = enrolled,
@@ -167,7 +196,8 @@ static string CpuModel()
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-internal sealed record Options(int Clients, int Seconds, string Images, string Visage, string? Model, int People, int Probes)
+internal sealed record Options(int Clients, int Seconds, string Images, string Visage, string? Model, int People, int Probes,
+    int WarmupSeconds)
 {
     public static Options Parse(string[] args)
     {
@@ -180,7 +210,8 @@ internal sealed record Options(int Clients, int Seconds, string Images, string V
             Value("--visage") ?? Path.Combine(".build", "cli", "Visage.Cli.dll"),
             Value("--model"),
             int.Parse(Value("--people") ?? "100"),
-            int.Parse(Value("--probes") ?? "200"));
+            int.Parse(Value("--probes") ?? "200"),
+            int.Parse(Value("--warmup") ?? "10"));
     }
 }
 

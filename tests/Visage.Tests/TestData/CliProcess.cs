@@ -18,9 +18,15 @@ internal static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])["--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "Visage.Cli.dll")])
+        foreach (var arg in (string[])["--default-signal=INT", Dotnet, Path.Combine(AppContext.BaseDirectory, "Visage.Cli.dll")])
             start.ArgumentList.Add(arg);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         return start;
     }
+
+    // A full path, found on this process's PATH: env looks the command up on the child's, which a test may empty.
+    private static readonly string Dotnet =
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+        .Select(folder => Path.Combine(folder, "dotnet"))
+        .FirstOrDefault(File.Exists) ?? "dotnet";
 }
