@@ -1,3 +1,4 @@
+using Visage.Models;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -67,9 +68,9 @@ public sealed class ReplicaServeTests(PostgresFixture fixture, ITestOutputHelper
             // Nothing half-written: every face whole (its person, a full encoding, its crop), each add logged once.
             var faces = await CountAsync(database, "SELECT count(*) FROM faces");
             Assert.InRange(faces, 2, photos.Length - 1);
-            Assert.Equal(0, await CountAsync(database, """
+            Assert.Equal(0, await CountAsync(database, $"""
                 SELECT count(*) FROM faces f LEFT JOIN identities i ON i.id = f.identity_id
-                WHERE i.id IS NULL OR length(f.embedding) <> 640 * 4 OR f.crop IS NULL
+                WHERE i.id IS NULL OR length(f.embedding) <> {ModelCatalog.Default.Dimensions * sizeof(float)} OR f.crop IS NULL
                 """));
             Assert.Equal(faces, await CountAsync(database,
                 "SELECT count(*) FROM changes c JOIN faces f ON f.id = c.face_id WHERE c.kind = 'add'"));
