@@ -75,7 +75,7 @@ try
     Console.Error.WriteLine($"camera soak: {person} enrolled, two cameras added; sampling every {options.Sample} s for {options.Minutes} min");
 
     var samples = new List<Sample>();
-    var loadBefore = LoadAverage();
+    var loadBefore = Machine.LoadAverage();
     var clock = Stopwatch.StartNew();
     var cpuBefore = server.CpuSeconds();
     while (clock.Elapsed < TimeSpan.FromMinutes(options.Minutes))
@@ -99,10 +99,10 @@ try
     var steady = samples.Skip(1).ToList(); // the first sample holds the cameras' start
     var result = new
     {
-        cpu = CpuModel(),
+        cpu = Machine.CpuModel(),
         cores = Environment.ProcessorCount,
         loadAverageBefore = loadBefore,
-        loadAverageAfter = LoadAverage(),
+        loadAverageAfter = Machine.LoadAverage(),
         minutes = Math.Round(elapsed / 60, 1),
         cameras = 2,
         serviceCpuSecondsPerSecond = Math.Round((server.CpuSeconds() - cpuBefore) / elapsed, 2),
@@ -188,21 +188,6 @@ static async Task WaitListeningAsync(int port)
     throw new TimeoutException($"nothing listens on 127.0.0.1:{port}");
 }
 
-static string CpuModel()
-{
-    try
-    {
-        var info = File.ReadAllLines("/proc/cpuinfo");
-        string Field(string name) => info.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
-        return $"{Field("model name")} (family {Field("cpu family")} model {Field("model\t")})";
-    }
-    catch (IOException)
-    {
-        return "unknown";
-    }
-}
-
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
 internal sealed record Sample(double Seconds, double ResidentMegabytes, int Threads, IReadOnlyList<string> States,
     IReadOnlyList<double> FpsRead, IReadOnlyList<double> FpsRecognised, IReadOnlyList<long> Dropped, int Greetings, int Unknown);
@@ -218,67 +203,5 @@ internal sealed record Options(double Minutes, int Sample, string Images, string
             int.Parse(Value("--sample") ?? "10"),
             Value("--images") ?? Path.Combine(shared, "data", "lfw", "images"),
             Value("--visage") ?? Path.Combine(".build", "cli", "Visage.Cli.dll"));
-    }
-}
-
-/// <summary>'visage serve' in its own process, its output read line by line; its memory and threads read from /proc.</summary>
-internal sealed class Server : IDisposable
-{
-    private readonly Process _process;
-    private readonly List<string> _lines = [];
-    private bool _disposed;
-
-    public Server(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_lines) _lines.Add(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (_lines) _lines.Add(e.Data); Console.Error.WriteLine(e.Data); } };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    public async Task<string> WaitForAsync(string pattern)
-    {
-        var regex = new Regex(pattern);
-        for (var waited = 0; waited < 600; waited++)
-        {
-            lock (_lines)
-                foreach (var line in _lines)
-                    if (regex.Match(line) is { Success: true } m) return m.Groups[1].Value;
-            if (_process.HasExited) throw new InvalidOperationException("visage serve ended: " + string.Join('\n', _lines));
-            await Task.Delay(1000);
-        }
-        throw new TimeoutException($"visage serve printed no '{pattern}'");
-    }
-
-    public long ResidentBytes() => Status("VmRSS:") * 1024;
-
-    public int Threads() => (int)Status("Threads:");
-
-    public double CpuSeconds()
-    {
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
-    }
-
-    private long Status(string field)
-    {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
-        return long.Parse(line[field.Length..].Trim().Split(' ')[0]);
-    }
-
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        if (!_process.HasExited)
-        {
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) kill.WaitForExit();
-            if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
-        }
-        _process.Dispose();
     }
 }

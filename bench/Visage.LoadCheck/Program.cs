@@ -76,7 +76,7 @@ try
     var rssBefore = server.ResidentBytes();
     var threadsBefore = server.Threads();
     var cpuBefore = server.CpuSeconds();
-    var load = LoadAverage();
+    var load = Machine.LoadAverage();
 
     var latencies = new List<double>[options.Clients];
     var errors = 0;
@@ -124,10 +124,10 @@ try
     var all = latencies.SelectMany(l => l).Order().ToList();
     var result = new
     {
-        cpu = CpuModel(),
+        cpu = Machine.CpuModel(),
         cores = Environment.ProcessorCount,
         loadAverageBefore = load,
-        loadAverageAfter = LoadAverage(),
+        loadAverageAfter = Machine.LoadAverage(),
         clients = options.Clients,
         seconds = Math.Round(elapsed, 1),
         requests = all.Count,
@@ -180,21 +180,6 @@ static async Task<JsonElement> Recognize(HttpClient http, byte[] photo)
 static double Percentile(IReadOnlyList<double> sorted, double q) =>
     sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
-static string CpuModel()
-{
-    try
-    {
-        var info = File.ReadAllLines("/proc/cpuinfo");
-        string Field(string name) => info.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
-        return $"{Field("model name")} (family {Field("cpu family")} model {Field("model\t")})";
-    }
-    catch (IOException)
-    {
-        return "unknown";
-    }
-}
-
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
 internal sealed record Options(int Clients, int Seconds, string Images, string Visage, string? Model, int People, int Probes,
     int WarmupSeconds)
@@ -212,70 +197,5 @@ internal sealed record Options(int Clients, int Seconds, string Images, string V
             int.Parse(Value("--people") ?? "100"),
             int.Parse(Value("--probes") ?? "200"),
             int.Parse(Value("--warmup") ?? "10"));
-    }
-}
-
-/// <summary>'visage serve' in its own process, its output read line by line; its memory read from /proc.</summary>
-internal sealed class Server : IDisposable
-{
-    private readonly Process _process;
-    private readonly List<string> _lines = [];
-    private bool _disposed;
-
-    public Server(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_lines) _lines.Add(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (_lines) _lines.Add(e.Data); Console.Error.WriteLine(e.Data); } };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    public async Task<string> WaitForAsync(string pattern)
-    {
-        var regex = new Regex(pattern);
-        for (var waited = 0; waited < 600; waited++)
-        {
-            lock (_lines)
-                foreach (var line in _lines)
-                    if (regex.Match(line) is { Success: true } m) return m.Groups[1].Value;
-            if (_process.HasExited) throw new InvalidOperationException("visage serve ended: " + string.Join('\n', _lines));
-            await Task.Delay(1000);
-        }
-        throw new TimeoutException($"visage serve printed no '{pattern}'");
-    }
-
-    public long ResidentBytes() => Status("VmRSS:") * 1024;
-
-    public int Threads() => (int)Status("Threads:");
-
-    /// <summary>User plus system CPU seconds the service has used (from /proc/PID/stat, clock ticks of 1/100 s).</summary>
-    public double CpuSeconds()
-    {
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
-    }
-
-    private long Status(string field)
-    {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
-        return long.Parse(line[field.Length..].Trim().Split(' ')[0]);
-    }
-
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        if (_process.HasExited)
-        {
-            _process.Dispose();
-            return;
-        }
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) kill.WaitForExit();
-        if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
-        _process.Dispose();
     }
 }
