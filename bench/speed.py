@@ -106,7 +106,10 @@ def main():
     parser.add_argument("--lfw", default=os.path.join(shared, "data", "lfw"), help="LFW folder (images/, pair files)")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--packs", default="fusion,faceplugin")
+    parser.add_argument("--packs", default="fusion,faceplugin", help="packs measured beside the Python peer")
+    parser.add_argument("--solo-packs", default="faceplugin-mesh",
+                        help="packs the peer cannot run (FaceMesh landmarks): measured by visage bench alone")
+    parser.add_argument("--evaluate-pack", default="faceplugin-mesh", help="the pack evaluate is timed with (the default)")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench-out", "speed"))
     parser.add_argument("--skip-evaluate", action="store_true")
     parser.add_argument("--quiet-below", type=float, help="wait for a one-minute load average below this first")
@@ -141,13 +144,26 @@ def main():
                          os.path.join(shared, "seed", "skuli.jpg"), "--json"])
         services.append(service)
 
+    for pack in [p for p in args.solo_packs.split(",") if p]:
+        reports = []
+        for round_ in range(args.rounds):
+            path = os.path.join(raw, f"visage-{pack}-{round_ + 1}.json")
+            reports.append(run_to(path, ["./visage", "bench", "--images", images, "--count", str(args.count),
+                                         "--pack", pack, "--json"]))
+        rounds = [r["endToEnd"]["cpuMedianMs"] for r in reports]
+        tables.append(os.path.join(raw, f"visage-{pack}-{rounds.index(statistics.median_low(rounds)) + 1}.json"))
+        service = os.path.join(args.out, f"service-{pack}.json")
+        run_to(service, [PYTHON, "bench/service_memory.py", "--pack", pack, "--photo",
+                         os.path.join(shared, "seed", "skuli.jpg"), "--json"])
+        services.append(service)
+
     command = [PYTHON, "bench/readme_table.py", *tables]
     for peer in peers:
         command += ["--peer", peer]
     for service in services:
         command += ["--service", service]
     if not args.skip_evaluate:
-        time_evaluate(args.lfw, packs[0], args.out)
+        time_evaluate(args.lfw, args.evaluate_pack, args.out)
         command += ["--evaluate", os.path.join(args.out, "evaluate.json")]
     section = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True).stdout
     with open(os.path.join(args.out, "speed.md"), "w") as f:

@@ -37,7 +37,7 @@ internal sealed class PostgresIndexSync : IAsyncDisposable
     /// <summary>The last change applied to the index.</summary>
     public long AppliedChange => Interlocked.Read(ref _applied);
 
-    /// <summary>Whether the listening connection is up (false while it is being retried).</summary>
+    /// <summary>Whether the listening connection is up and the index has caught up with the log (false while it is being retried).</summary>
     public bool Connected { get; private set; }
 
     /// <summary>The last connection failure, for health reports; null once connected again.</summary>
@@ -67,10 +67,11 @@ internal sealed class PostgresIndexSync : IAsyncDisposable
                 await using var connection = await _source.OpenConnectionAsync(ct);
                 await using (var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.ChangesChannel}", connection))
                     await listen.ExecuteNonQueryAsync(ct);
+                // Listening first, then catching up: a change committed in between is both read and announced.
+                // Connected only once caught up, so that it means "listening, and holding everything logged so far".
+                await CatchUpAsync(connection, ct);
                 Connected = true;
                 LastError = null;
-                // Listening first, then catching up: a change committed in between is both read and announced.
-                await CatchUpAsync(connection, ct);
                 while (!ct.IsCancellationRequested)
                 {
                     await connection.WaitAsync(Poll, ct);
