@@ -11,8 +11,9 @@ using Visage.Search;
 // Measures exact search at several sizes, and for HNSW: build time and memory, save and load time, search
 // p50/p99 on one thread, recall@1 against exact search. Re-runnable; writes report.md and report.json to --out.
 //   dotnet run -c Release --project bench/Visage.IndexBench -- [--identities 1000000] [--synthetic lfw|uniform]
-//     [--exact-sizes 10000,20000,50000,100000] [--hnsw-small 100000] [--connectivity 16] [--expansion-add 128]
-//     [--expansion-search 64] [--min-candidates 64] [--threads N] [--synthetic-probes 300] [--out bench-out/index]
+//     [--exact-sizes 20000,100000] [--connectivity 16] [--expansion-add 128] [--expansion-search 256]
+//     [--scalar f32|f16|i8] [--min-candidates 64] [--threads N] [--lfw-probes N] [--synthetic-probes 300]
+//     [--ef-sweep 128,512] [--save-load yes|no] [--replica yes|no] [--step N] [--encodings FILE] [--out bench-out/index]
 var options = Options.Parse(args);
 var culture = CultureInfo.InvariantCulture;
 var report = new Report(options);
@@ -28,7 +29,7 @@ if (!Directory.Exists(images))
 
 var clock = Stopwatch.StartNew();
 Directory.CreateDirectory(options.Out);
-var (photos, modelId) = await LfwEncodings.LoadAsync(images, Path.Combine(options.Out, "lfw-encodings.db"));
+var (photos, modelId) = await LfwEncodings.LoadAsync(images, options.Encodings ?? Path.Combine(options.Out, "lfw-encodings.db"));
 report.Note($"{photos.Count} LFW photos encoded by {modelId} ({photos[0].Embedding.Length}-d) in {clock.Elapsed.TotalSeconds:0.0} s (cached after the first run)");
 
 // The gallery: row r is face id r + 1. Rows 0..L-1 are LFW people (their first photo), the rest synthetic.
@@ -47,14 +48,18 @@ IEnumerable<List<IndexedFace>> Rows(int count, int batch = 50_000)
         yield return Enumerable.Range(start, Math.Min(batch, count - start)).Select(Row).ToList();
 }
 
-// Probes: every other LFW photo (a second photo of someone enrolled), and second photos of synthetic people.
-var lfwProbes = byPerson.SelectMany(g => g.Skip(1)).Select(p => p.Embedding).ToList();
+// Probes: the other LFW photos (a second photo of someone enrolled; --lfw-probes keeps an evenly spread
+// subset), and second photos of synthetic people.
+var allLfwProbes = byPerson.SelectMany(g => g.Skip(1)).Select(p => p.Embedding).ToList();
+var lfwProbes = options.LfwProbes >= allLfwProbes.Count
+    ? allLfwProbes
+    : Enumerable.Range(0, options.LfwProbes).Select(i => allLfwProbes[(int)((long)i * allLfwProbes.Count / options.LfwProbes)]).ToList();
 var probeRandom = new Random(5);
 var syntheticProbes = Enumerable.Range(0, options.SyntheticProbes)
     .Select(_ => synthetic.SecondPhoto(lfwRows.Count + probeRandom.Next(total - lfwRows.Count), 0.5f)).ToList();
 var probes = lfwProbes.Concat(syntheticProbes).ToList();
 report.Note($"gallery: {total:N0} identities, one face each: {lfwRows.Count:N0} LFW people, {total - lfwRows.Count:N0} synthetic ({options.Synthetic}); " +
-            $"probes: {lfwProbes.Count:N0} other LFW photos, {syntheticProbes.Count:N0} synthetic second photos");
+            $"probes: {lfwProbes.Count:N0} of the {allLfwProbes.Count:N0} other LFW photos, {syntheticProbes.Count:N0} synthetic second photos");
 
 if (options.Step > 0)
 {
@@ -64,43 +69,22 @@ if (options.Step > 0)
     return 0;
 }
 
-// Exact search over the whole gallery: the ground truth, and its own speed.
-clock.Restart();
-var exact = new ExactFaceIndex(dimensions, total);
-foreach (var batch in Rows(total)) exact.Add(batch);
-var exactBuild = clock.Elapsed.TotalSeconds;
-GC.Collect();
-report.Note($"exact index of {total:N0}: filled in {exactBuild:0.0} s, process memory {Measure.Rss()}");
-clock.Restart();
-var truth = exact.NearestOfEach(probes, Environment.ProcessorCount);
-report.Note($"ground truth for {probes.Count:N0} probes (blocked exact search, {Environment.ProcessorCount} threads): {clock.Elapsed.TotalSeconds:0.0} s");
-var exactLarge = Measure.TimeSearches(exact, probes.Take(options.ExactLargeProbes).ToList(), 1);
-for (var i = 0; i < options.ExactLargeProbes; i++)
-    if (exact.Search(probes[i], 1)[0] != truth[i]) throw new InvalidOperationException($"probe {i}: exact search disagrees with the blocked one");
-report.Row("exact", total, null, null, exactLarge, null, null);
-exact.Dispose();
-exact = null;
-GC.Collect();
-
-// Exact and HNSW at smaller sizes, where the threshold between them lies.
-foreach (var size in options.ExactSizes.Where(s => s < total))
+// Exact search at smaller sizes (the first rows): where the threshold between exact and HNSW lies, and the
+// 100,000-face target.
+foreach (var size in options.ExactSizes.Where(s => s <= total))
 {
+    clock.Restart();
     using var small = new ExactFaceIndex(dimensions, size);
     foreach (var batch in Rows(size)) small.Add(batch);
+    var filled = clock.Elapsed.TotalSeconds;
     var sample = probes.Take(options.SmallProbes).ToList();
-    report.Row("exact", size, null, null, Measure.TimeSearches(small, sample, 1), null, null);
-    if (size != options.HnswSmall) continue;
-    var smallTruth = small.NearestOfEach(sample, Environment.ProcessorCount);
-    clock.Restart();
-    using var hnswSmall = new HnswFaceIndex(dimensions, options.Hnsw);
-    foreach (var batch in Rows(size)) hnswSmall.Add(batch);
-    var build = clock.Elapsed.TotalSeconds;
-    report.Row("hnsw", size, build, hnswSmall.NativeMemoryBytes, Measure.TimeSearches(hnswSmall, sample, 1),
-        Measure.Recall(hnswSmall, sample, smallTruth), null);
+    var (timing, _) = Measure.TimeSearches(small, sample, 1);
+    report.Row("exact", size, filled, (long)size * dimensions * sizeof(float), timing, null, null);
 }
 
-// HNSW over the whole gallery.
+// HNSW over the whole gallery, built from batches as an enrolment or a rebuild would add them.
 clock.Restart();
+var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var hnsw = new HnswFaceIndex(dimensions, options.Hnsw);
 foreach (var batch in Rows(total))
 {
@@ -109,36 +93,73 @@ foreach (var batch in Rows(total))
     Console.Error.WriteLine($"  hnsw: {done:N0} faces in {clock.Elapsed.TotalSeconds:0} s ({done / clock.Elapsed.TotalSeconds:0} a second), load {Measure.Load()}");
 }
 var hnswBuild = clock.Elapsed.TotalSeconds;
+var buildCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
 GC.Collect();
-var hnswMemory = hnsw.NativeMemoryBytes;
-report.Note($"hnsw index of {total:N0}: built in {hnswBuild:0.0} s with {options.Hnsw.Threads} threads; native memory {hnswMemory / 1e9:0.00} GB; process memory {Measure.Rss()}");
-var search1 = Measure.TimeSearches(hnsw, probes, 1);
-var recallLfw = Measure.Recall(hnsw, lfwProbes, truth.Take(lfwProbes.Count).ToList());
-var recallSynthetic = Measure.Recall(hnsw, syntheticProbes, truth.Skip(lfwProbes.Count).ToList());
-var search5 = Measure.TimeSearches(hnsw, probes.Take(options.SmallProbes).ToList(), 5);
-report.Row("hnsw", total, hnswBuild, hnswMemory, search1, recallLfw, recallSynthetic);
-report.Note($"hnsw top-5 identities at {total:N0}: p50 {search5.P50:0.00} ms, p99 {search5.P99:0.00} ms ({search5.Count} probes)");
-var answers = probes.Take(options.SmallProbes).Select(p => hnsw.Search(p, 1)[0]).ToList();
+var graphMemory = hnsw.GraphMemoryBytes;
+report.Note($"hnsw index of {total:N0}: built in {hnswBuild:0.0} s with {options.Hnsw.Threads} threads ({total / hnswBuild:0} faces a second; {buildCpu:0.0} CPU s, {buildCpu * 1000 / total:0.00} CPU ms a face); " +
+            $"graph {graphMemory / 1e9:0.00} GB native + float32 encodings {(long)total * dimensions * 4 / 1e9:0.00} GB; process memory {Measure.Rss()}; load average {Measure.Load()}");
 
-// Saved beside the gallery and loaded back, as a restart would.
-var folder = Path.Combine(options.Out, "saved-index");
-if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+// The ground truth: exact search over the same float32 encodings the index ranks by.
 clock.Restart();
-FaceIndexFile.Save(hnsw, folder, "bench");
-var saveSeconds = clock.Elapsed.TotalSeconds;
-var savedBytes = Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
-hnsw.Dispose();
-GC.Collect();
-clock.Restart();
-var (loaded, whyNot) = FaceIndexFile.TryLoad(folder, "bench", dimensions, options.Hnsw);
-var loadSeconds = clock.Elapsed.TotalSeconds;
-if (loaded is null) throw new InvalidOperationException($"the saved index did not load: {whyNot}");
-var sameAfterLoad = probes.Take(options.SmallProbes).Select((p, i) => loaded.Search(p, 1)[0] == answers[i]).Count(x => x);
-var afterLoad = Measure.TimeSearches(loaded, probes.Take(options.SmallProbes).ToList(), 1);
-report.Note($"saved in {saveSeconds:0.0} s ({savedBytes / 1e9:0.00} GB), loaded in {loadSeconds:0.0} s; " +
-            $"{sameAfterLoad} of {answers.Count} answers the same after loading; search after loading p50 {afterLoad.P50:0.00} ms, p99 {afterLoad.P99:0.00} ms");
-loaded.Dispose();
-Directory.Delete(folder, recursive: true);
+cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+var truth = hnsw.Exact.NearestOfEach(probes, Environment.ProcessorCount);
+report.Note($"ground truth for {probes.Count:N0} probes (blocked exact search, {Environment.ProcessorCount} threads): {clock.Elapsed.TotalSeconds:0.0} s, " +
+            $"{(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:0.0} CPU s; load average {Measure.Load()}");
+var (exactLarge, exactAnswers) = Measure.TimeSearches(hnsw.Exact, probes.Take(options.ExactLargeProbes).ToList(), 1);
+for (var i = 0; i < exactAnswers.Count; i++)
+    if (exactAnswers[i] != truth[i]) throw new InvalidOperationException($"probe {i}: exact search disagrees with the blocked one");
+report.Row("exact", total, null, (long)total * dimensions * sizeof(float), exactLarge, null, null);
+
+var (search1, answers1) = Measure.TimeSearches(hnsw, probes, 1);
+report.Row("hnsw", total, hnswBuild, hnsw.NativeMemoryBytes, search1,
+    Measure.Recall(answers1.Take(lfwProbes.Count).ToList(), truth.Take(lfwProbes.Count).ToList()),
+    Measure.Recall(answers1.Skip(lfwProbes.Count).ToList(), truth.Skip(lfwProbes.Count).ToList()));
+Measure.Misses(report, probes, answers1, truth, hnsw.Exact, lfwProbes.Count);
+var (search5, _) = Measure.TimeSearches(hnsw, probes.Take(options.SmallProbes).ToList(), 5);
+report.Note($"hnsw top-5 identities at {total:N0}: p50 {search5.P50:0.00} ms, p99 {search5.P99:0.00} ms ({search5.Count} probes)");
+foreach (var ef in options.ExpansionSweep)
+{
+    // The same graph searched with another ef: what recall more candidates buy, and at what cost.
+    hnsw.ChangeExpansionSearch(ef);
+    var (timing, answers) = Measure.TimeSearches(hnsw, probes, 1);
+    report.Note($"{total:N0} faces, ef_search {ef}: p50 {timing.P50:0.00} ms, p99 {timing.P99:0.00} ms, recall@1 LFW " +
+                $"{Measure.Recall(answers.Take(lfwProbes.Count).ToList(), truth.Take(lfwProbes.Count).ToList()):0.0000}, synthetic " +
+                $"{Measure.Recall(answers.Skip(lfwProbes.Count).ToList(), truth.Skip(lfwProbes.Count).ToList()):0.0000}; load average {Measure.Load()}");
+}
+hnsw.ChangeExpansionSearch(options.Hnsw.ExpansionSearch);
+report.Write();
+
+HnswFaceIndex? kept = hnsw;
+if (options.SaveLoad)
+{
+    // Saved and loaded back, as a restart would.
+    var folder = Path.Combine(options.Out, "saved-index");
+    if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    var sample = probes.Take(options.SmallProbes).ToList();
+    var answers = answers1.Take(sample.Count).ToList();
+    clock.Restart();
+    FaceIndexFile.Save(hnsw, folder, "bench");
+    var saveSeconds = clock.Elapsed.TotalSeconds;
+    var savedBytes = Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
+    hnsw.Dispose();
+    kept = null;
+    GC.Collect();
+    clock.Restart();
+    var (loaded, whyNot) = FaceIndexFile.TryLoad(folder, "bench", dimensions, options.Hnsw);
+    var loadSeconds = clock.Elapsed.TotalSeconds;
+    if (loaded is null) throw new InvalidOperationException($"the saved index did not load: {whyNot}");
+    var (afterLoad, loadedAnswers) = Measure.TimeSearches(loaded, sample, 1);
+    var sameAfterLoad = loadedAnswers.Where((a, i) => a == answers[i]).Count();
+    report.Note($"saved in {saveSeconds:0.0} s ({savedBytes / 1e9:0.00} GB), loaded in {loadSeconds:0.0} s; " +
+                $"{sameAfterLoad} of {answers.Count} answers the same after loading; search after loading p50 {afterLoad.P50:0.00} ms, p99 {afterLoad.P99:0.00} ms");
+    Directory.Delete(folder, recursive: true);
+    kept = (HnswFaceIndex)loaded;
+}
+report.Write();
+if (options.Replica)
+    await ReplicaStart.RunAsync(options, report, kept!, total, Row, i => synthetic.Identity(total + i), dimensions, modelId);
+else
+    kept?.Dispose();
 
 report.Note($"finished {DateTimeOffset.Now:u}; load average {Measure.Load()}; peak process memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:0.00} GB");
 report.Write();
@@ -146,33 +167,55 @@ return 0;
 
 internal static class Measure
 {
-    public static Timing TimeSearches(IFaceIndex index, IReadOnlyList<float[]> queries, int identities)
-{
-    for (var i = 0; i < Math.Min(20, queries.Count); i++) index.Search(queries[i], identities);
-    var times = new double[queries.Count];
-    for (var i = 0; i < queries.Count; i++)
+    /// <summary>Each query searched once on this thread (after 20 warm-up searches): timing and the answers.</summary>
+    public static (Timing Timing, List<IdentityDistance?> Answers) TimeSearches(IFaceIndex index, IReadOnlyList<float[]> queries, int identities)
     {
-        var started = Stopwatch.GetTimestamp();
-        index.Search(queries[i], identities);
-        times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        for (var i = 0; i < Math.Min(20, queries.Count); i++) index.Search(queries[i], identities);
+        var times = new double[queries.Count];
+        var answers = new List<IdentityDistance?>(queries.Count);
+        for (var i = 0; i < queries.Count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var found = index.Search(queries[i], identities);
+            times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            answers.Add(found.Count > 0 ? found[0] : null);
+        }
+        Array.Sort(times);
+        return (new Timing(times.Length, times[times.Length / 2], times[Math.Min(times.Length - 1, (int)Math.Ceiling(times.Length * 0.99) - 1)]), answers);
     }
-    Array.Sort(times);
-    return new Timing(times.Length, times[times.Length / 2], times[Math.Min(times.Length - 1, (int)Math.Ceiling(times.Length * 0.99) - 1)]);
-}
 
-    public static double Recall(IFaceIndex index, IReadOnlyList<float[]> queries, IReadOnlyList<IdentityDistance?> truth)
-{
-    var right = 0;
-    for (var i = 0; i < queries.Count; i++)
-        if (index.Search(queries[i], 1).FirstOrDefault() == truth[i]) right++;
-    return queries.Count == 0 ? double.NaN : (double)right / queries.Count;
-}
+    public static double Recall(IReadOnlyList<IdentityDistance?> answers, IReadOnlyList<IdentityDistance?> truth)
+    {
+        var right = 0;
+        for (var i = 0; i < answers.Count; i++)
+            if (answers[i] == truth[i]) right++;
+        return answers.Count == 0 ? double.NaN : (double)right / answers.Count;
+    }
+
+    public static double Recall(IFaceIndex index, IReadOnlyList<float[]> queries, IReadOnlyList<IdentityDistance?> truth) =>
+        Recall(queries.Select(q => (IdentityDistance?)index.Search(q, 1).FirstOrDefault()).ToList(), truth);
+
+    /// <summary>What the misses look like: how far the answer was from the truth, and how crowded the truth was.</summary>
+    public static void Misses(Report report, IReadOnlyList<float[]> probes, IReadOnlyList<IdentityDistance?> answers,
+        IReadOnlyList<IdentityDistance?> truth, ExactFaceIndex exact, int lfwProbes)
+    {
+        var missed = Enumerable.Range(0, probes.Count).Where(i => answers[i] != truth[i]).ToList();
+        if (missed.Count == 0) return;
+        var lines = missed.Take(8).Select(i =>
+        {
+            var top = exact.Search(probes[i], 2);
+            var gap = top.Count > 1 ? top[1].Distance - top[0].Distance : float.NaN;
+            return $"{(i < lfwProbes ? "lfw" : "synthetic")} probe {i}: true {truth[i]?.Identity} at {truth[i]?.Distance:0.0000} " +
+                   $"(second {gap:+0.0000}), found {answers[i]?.Identity ?? "nobody"} at {answers[i]?.Distance:0.0000}";
+        });
+        report.Note($"{missed.Count} misses; the first: " + string.Join("; ", lines));
+    }
 
     public static string Rss()
-{
-    using var process = Process.GetCurrentProcess();
-    return $"{process.WorkingSet64 / 1e9:0.00} GB";
-}
+    {
+        using var process = Process.GetCurrentProcess();
+        return $"{process.WorkingSet64 / 1e9:0.00} GB";
+    }
 
     public static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }
@@ -183,13 +226,16 @@ internal sealed class Options
 {
     public int Identities { get; private set; } = 1_000_000;
     public string Synthetic { get; private set; } = "lfw";
-    public int[] ExactSizes { get; private set; } = [10_000, 20_000, 50_000, 100_000];
-    public int HnswSmall { get; private set; } = 100_000;
+    public int[] ExactSizes { get; private set; } = [20_000, 100_000];
+    public int LfwProbes { get; private set; } = int.MaxValue;
+    public bool SaveLoad { get; private set; } = true;
+    public bool Replica { get; private set; }
     public int SyntheticProbes { get; private set; } = 300;
     public int SmallProbes { get; private set; } = 300;
     public int ExactLargeProbes { get; private set; } = 10;
     public string Out { get; private set; } = Path.Combine("bench-out", "index");
     public string? Images { get; private set; }
+    public string? Encodings { get; private set; }
     public HnswOptions Hnsw { get; private set; } = HnswOptions.Default;
     public int Step { get; private set; }
     public int[] ExpansionSweep { get; private set; } = [];
@@ -206,11 +252,19 @@ internal sealed class Options
                 case "--identities": o.Identities = Int(); break;
                 case "--synthetic": o.Synthetic = value; break;
                 case "--exact-sizes": o.ExactSizes = value.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
-                case "--hnsw-small": o.HnswSmall = Int(); break;
+                case "--lfw-probes": o.LfwProbes = Int(); break;
+                case "--save-load": o.SaveLoad = value == "yes"; break;
+                case "--replica": o.Replica = value == "yes"; break;
+                case "--scalar": o.Hnsw = o.Hnsw with { Scalar = value switch
+                {
+                    "f32" => HnswScalar.Float32, "f16" => HnswScalar.Float16, "i8" => HnswScalar.Int8,
+                    _ => throw new ArgumentException($"--scalar {value}: f32, f16 or i8"),
+                } }; break;
                 case "--synthetic-probes": o.SyntheticProbes = Int(); break;
                 case "--small-probes": o.SmallProbes = Int(); break;
                 case "--out": o.Out = value; break;
                 case "--images": o.Images = value; break;
+                case "--encodings": o.Encodings = value; break;
                 case "--connectivity": o.Hnsw = o.Hnsw with { Connectivity = Int() }; break;
                 case "--expansion-add": o.Hnsw = o.Hnsw with { ExpansionAdd = Int() }; break;
                 case "--expansion-search": o.Hnsw = o.Hnsw with { ExpansionSearch = Int() }; break;
@@ -259,7 +313,7 @@ internal sealed class Report(Options options)
         var cpu = Cpu("model name") is { } name ? $"{name} (family {Cpu("cpu family")} model {Cpu("model")})" : null;
         var md = new StringBuilder();
         md.AppendLine($"CPU: {cpu ?? "unknown"}, {Environment.ProcessorCount} cores; searches on one thread; HNSW built with {options.Hnsw.Threads} threads " +
-                      $"(M {options.Hnsw.Connectivity}, ef_add {options.Hnsw.ExpansionAdd}, ef_search {options.Hnsw.ExpansionSearch}, candidates {options.Hnsw.MinCandidates}); synthetic: {options.Synthetic}");
+                      $"(M {options.Hnsw.Connectivity}, ef_add {options.Hnsw.ExpansionAdd}, ef_search {options.Hnsw.ExpansionSearch}, candidates {options.Hnsw.MinCandidates}, graph scalar {options.Hnsw.Scalar}); synthetic: {options.Synthetic}");
         md.AppendLine();
         md.AppendLine("| index | faces | build s | native memory | probes | search p50 ms | search p99 ms | recall@1 LFW | recall@1 synthetic |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

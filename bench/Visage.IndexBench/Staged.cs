@@ -43,7 +43,7 @@ internal static class Staged
             Console.Error.WriteLine($"  hnsw: {size:N0} faces, built in {building.TotalSeconds:0} s ({size / building.TotalSeconds:0} a second); truth {truthTime.TotalSeconds:0} s; load {Measure.Load()}");
 
             GC.Collect();
-            var search = Measure.TimeSearches(hnsw, probes, 1);
+            var (search, _) = Measure.TimeSearches(hnsw, probes, 1);
             var recallLfw = Measure.Recall(hnsw, lfw, truth.Take(lfwProbes).ToList());
             var recallSynthetic = Measure.Recall(hnsw, synthetic, truth.Skip(lfwProbes).ToList());
             report.Note($"{size:N0} faces: graph built in {building.TotalSeconds:0.0} s with {options.Hnsw.Threads} threads, " +
@@ -53,7 +53,7 @@ internal static class Staged
             {
                 // The same graph searched with another ef: what recall more candidates buy, and at what cost.
                 hnsw.ChangeExpansionSearch(ef);
-                var timing = Measure.TimeSearches(hnsw, probes, 1);
+                var (timing, _) = Measure.TimeSearches(hnsw, probes, 1);
                 report.Note($"{size:N0} faces, ef_search {ef}: p50 {timing.P50:0.00} ms, p99 {timing.P99:0.00} ms, recall@1 LFW " +
                             $"{Measure.Recall(hnsw, lfw, truth.Take(lfwProbes).ToList()):0.0000}, synthetic " +
                             $"{Measure.Recall(hnsw, synthetic, truth.Skip(lfwProbes).ToList()):0.0000}; load average {Measure.Load()}");

@@ -201,6 +201,60 @@ internal sealed class ExactFaceIndex : IFaceIndex
         finally { _lock.ExitReadLock(); }
     }
 
+    public IReadOnlyDictionary<long, string> FaceIdentities()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var faces = new Dictionary<long, string>(_count);
+            for (var row = 0; row < _count; row++) faces[_ids[row]] = _identities.NameOf(_slots[row])!;
+            return faces;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>The ids of the identity's faces (none when it has none).</summary>
+    internal List<long> FaceIdsOf(string identity)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var ids = new List<long>();
+            if (!_identities.TryGetSlot(identity, out var slot)) return ids;
+            for (var row = 0; row < _count; row++)
+                if (_slots[row] == slot) ids.Add(_ids[row]);
+            return ids;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// The nearest <paramref name="identities"/> identities among the faces <paramref name="faceIds"/> (ids not
+    /// held are skipped), each at the exact distance of its nearest face among them, ranked as
+    /// <see cref="Search"/> ranks; <paramref name="found"/> says how many identities those faces hold.
+    /// What an approximate index's candidates are re-ranked by.
+    /// </summary>
+    internal IReadOnlyList<IdentityDistance> SearchAmong(ReadOnlySpan<float> query, ReadOnlySpan<ulong> faceIds,
+        int identities, out int found)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var nearest = new Dictionary<int, float>(faceIds.Length);
+            foreach (var key in faceIds)
+            {
+                if (!_rowOf.TryGetValue((long)key, out var row)) continue;
+                var distance = TensorPrimitives.Distance(query, RowSpan(row));
+                var slot = _slots[row];
+                if (!nearest.TryGetValue(slot, out var best) || distance < best) nearest[slot] = distance;
+            }
+            found = nearest.Count;
+            return IdentityRanking.Top(
+                nearest.Select(kv => new IdentityDistance(_identities.NameOf(kv.Key)!, kv.Value)).ToList(), identities);
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
     /// <summary>Every face held, with a copy of its encoding (to move them into another index).</summary>
     internal List<IndexedFace> Faces()
     {

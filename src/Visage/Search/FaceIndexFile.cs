@@ -12,7 +12,7 @@ internal static class FaceIndexFile
 {
     public const string FacesFile = "faces.bin";
     private const string Magic = "VISAGE-FACE-INDEX";
-    private const int Format = 1;
+    private const int Format = 2;
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode FolderMode = FileMode | UnixFileMode.UserExecute;
 

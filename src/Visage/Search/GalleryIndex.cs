@@ -18,6 +18,9 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
     private readonly string? _folder;
     private readonly FaceIndexOptions _options;
     private readonly ReaderWriterLockSlim _switch = new();
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private SqliteChangeWatch? _watch;
+    private long _seenVersion;
     private IFaceIndex _index;
     private string _stamp;
     private bool _changed;
@@ -58,6 +61,9 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
         options ??= FaceIndexOptions.Default;
         var started = System.Diagnostics.Stopwatch.StartNew();
         var dimensions = gallery.Binding.Dimensions;
+        // Looked at before the index is read, so a commit by another program from now on is noticed.
+        var watch = gallery is SqliteGallery sqlite && storeUrl is null ? sqlite.OpenChangeWatch() : null;
+        var seenVersion = watch?.DataVersion() ?? 0;
         var stamp = await gallery.GetStampAsync(ct);
         IFaceIndex? index = null;
         string? whyNot = "not saved (small galleries are searched exactly and read from the store)";
@@ -86,6 +92,8 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
             Loaded = loaded,
             WhyBuilt = loaded ? null : whyNot,
             OpenTime = started.Elapsed,
+            _watch = watch,
+            _seenVersion = seenVersion,
         };
         if (!loaded) result.TrySave();
         if (storeUrl is not null)
@@ -110,6 +118,7 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
     public int Count => Read(i => i.Count);
     public int IdentityCount => Read(i => i.IdentityCount);
     public bool Contains(long faceId) => Read(i => i.Contains(faceId));
+    public IReadOnlyDictionary<long, string> FaceIdentities() => Read(i => i.FaceIdentities());
 
     /// <summary>How many identities <see cref="Identify"/> lists: all of them when exact, the nearest few from a graph.</summary>
     public const int GraphCandidates = 10;
@@ -120,6 +129,7 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
     /// </summary>
     public IReadOnlyList<IdentityDistance> DistancesTo(ReadOnlySpan<float> embedding)
     {
+        NoticeOtherWriters();
         _switch.EnterReadLock();
         try
         {
@@ -136,6 +146,7 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
 
     public IReadOnlyList<IdentityDistance> Search(ReadOnlySpan<float> query, int identities)
     {
+        NoticeOtherWriters();
         _switch.EnterReadLock();
         try { return _index.Search(query, identities); }
         finally { _switch.ExitReadLock(); }
@@ -174,9 +185,27 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
     });
 
     /// <summary>
+    /// Runs a write through this process and then applies it (<see cref="AfterWriteAsync"/>), with searches'
+    /// look for other programs' writes held off meanwhile: it would otherwise find this write committed and not
+    /// yet applied, and read the gallery again for it.
+    /// </summary>
+    public async Task<T> WriteThroughAsync<T>(Func<Task<T>> write, Func<T, Action<IFaceIndex>> change,
+        Func<T, bool> erases)
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            var result = await write();
+            await AfterWriteAsync(change(result), erases(result), CancellationToken.None);
+            return result;
+        }
+        finally { _writing.Release(); }
+    }
+
+    /// <summary>
     /// After a write through this process: a replica catches up with the store's log (its own write included);
     /// a SQLite gallery applies <paramref name="change"/> when nobody else wrote since the index was current,
-    /// and is read again in full otherwise. A write that erases anything also erases the saved copy, whose
+    /// and is reconciled with the file otherwise. A write that erases anything also erases the saved copy, whose
     /// files would otherwise keep the erased encodings until the next save.
     /// </summary>
     public async Task AfterWriteAsync(Action<IFaceIndex> change, bool erases, CancellationToken ct)
@@ -196,15 +225,77 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
             _changed = true;
             return;
         }
-        await RebuildAsync(ct);
+        await ReconcileAsync(ct);
+    }
+
+    /// <summary>
+    /// Before a search: when another program committed to the SQLite file since the index was current (say
+    /// <c>visage people delete</c> while <c>visage serve</c> runs), the index catches up first. Costs one
+    /// PRAGMA when nobody wrote. Skipped while a write through this process is being applied (it catches up).
+    /// </summary>
+    private void NoticeOtherWriters()
+    {
+        if (_watch is not { } watch || _disposed) return;
+        var version = watch.DataVersion();
+        if (version == Interlocked.Read(ref _seenVersion)) return;
+        if (!_writing.Wait(0)) return;
+        try
+        {
+            if (watch.ReadStamp() != _stamp) ReconcileAsync(CancellationToken.None).GetAwaiter().GetResult();
+            Interlocked.Exchange(ref _seenVersion, version);
+            OthersNoticed++;
+        }
+        finally { _writing.Release(); }
+    }
+
+    /// <summary>How many times a search found another program's commit to the file (for tests).</summary>
+    public int OthersNoticed { get; private set; }
+
+    /// <summary>
+    /// Makes the index hold what the store holds now: an exact index is built again from the faces read (as
+    /// quick as comparing); a graph, which is slow to build, only loses the faces gone and gains those new
+    /// (a face whose person changed counts as both).
+    /// </summary>
+    public async Task ReconcileAsync(CancellationToken ct)
+    {
+        var (faces, stamp) = await _gallery.ReadIndexFacesAsync(ct);
+        bool exact;
+        _switch.EnterReadLock();
+        try { exact = _index is ExactFaceIndex; }
+        finally { _switch.ExitReadLock(); }
+        if (exact || faces.Count == 0)
+        {
+            Replace(FaceIndexes.Build(Dimensions, faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList(),
+                _options), stamp);
+            return;
+        }
+        _switch.EnterWriteLock();
+        try
+        {
+            var held = _index.FaceIdentities();
+            var stored = faces.ToDictionary(f => f.Id);
+            var gone = held.Where(f => !stored.TryGetValue(f.Key, out var face) || face.Identity != f.Value)
+                .Select(f => f.Key).ToList();
+            var added = faces.Where(f => !held.TryGetValue(f.Id, out var name) || name != f.Identity)
+                .Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList();
+            if (gone.Count > 0) _index.Remove(gone);
+            if (added.Count > 0) _index.Add(added);
+            _stamp = stamp;
+            _changed = true;
+        }
+        finally { _switch.ExitWriteLock(); }
     }
 
     /// <summary>Reads every face from the store again and replaces the index with one built from them.</summary>
     public async Task RebuildAsync(CancellationToken ct)
     {
         var (faces, stamp) = await _gallery.ReadIndexFacesAsync(ct);
-        var rebuilt = FaceIndexes.Build(Dimensions, faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList(),
-            _options);
+        Replace(FaceIndexes.Build(Dimensions, faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList(),
+            _options), stamp);
+    }
+
+    private void Replace(IFaceIndex rebuilt, string stamp)
+    {
         IFaceIndex old;
         _switch.EnterWriteLock();
         try
@@ -294,6 +385,7 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
             // The store is gone (closed, unreachable): nothing to save against.
         }
         _index.Dispose();
+        _watch?.Dispose();
         _switch.Dispose();
     }
 

@@ -4,13 +4,14 @@ using Visage.Recognition;
 namespace Visage.Search;
 
 /// <summary>
-/// Faces in an HNSW graph (USearch, squared Euclidean on float32, keyed by face id) for galleries too large
-/// to compare with every face. The graph finds the nearest faces approximately; their identities are then
-/// ranked by the exact distance (<see cref="FaceDistance.Euclidean"/>) of each face found. So a distance
-/// reported is always a true distance to one of that identity's faces, and it is the identity's distance
-/// (its nearest face) whenever the graph found that face among the candidates; an identity whose nearest
-/// face was missed can come out farther than it is, or not at all. How often that happens is measured by the
-/// benchmark (recall@1 against <see cref="ExactFaceIndex"/>).
+/// Faces in an HNSW graph (USearch, squared Euclidean, keyed by face id) for galleries too large to compare
+/// with every face. The graph only proposes: it finds the nearest faces approximately (from its own copy of the
+/// encodings, float32 or smaller, see <see cref="HnswScalar"/>), and their identities are ranked by the exact
+/// distance (<see cref="FaceDistance.Euclidean"/>) of each face found, computed from the float32 encodings,
+/// which an <see cref="ExactFaceIndex"/> holds with the identities. So a distance reported is always a true
+/// distance to one of that identity's faces, and it is the identity's distance (its nearest face) whenever the
+/// graph found that face among the candidates; an identity whose nearest face was missed can come out farther
+/// than it is, or not at all. How often that happens is measured by the benchmark (recall@1 against exact search).
 /// </summary>
 internal sealed class HnswFaceIndex : IFaceIndex
 {
@@ -18,32 +19,45 @@ internal sealed class HnswFaceIndex : IFaceIndex
 
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly SemaphoreSlim _nativeSearches;
-    private readonly Dictionary<long, int> _slotOf;
-    private readonly IdentityTable _identities;
+    private readonly ExactFaceIndex _faces;
     private readonly USearchIndex _graph;
+    private readonly HnswScalar _scalar;
+    private readonly float _byteScale;
 
     public HnswFaceIndex(int dimensions, HnswOptions? options = null)
     {
         if (dimensions <= 0) throw new ArgumentOutOfRangeException(nameof(dimensions));
         Options = options ?? HnswOptions.Default;
         Dimensions = dimensions;
-        _graph = new USearchIndex(MetricKind.L2sq, ScalarKind.Float32, (ulong)dimensions,
+        _scalar = Options.Scalar;
+        _graph = new USearchIndex(MetricKind.L2sq, NativeKind(_scalar), (ulong)dimensions,
             (ulong)Options.Connectivity, (ulong)Options.ExpansionAdd, (ulong)Options.ExpansionSearch, false);
-        _slotOf = new Dictionary<long, int>();
-        _identities = new IdentityTable();
+        _faces = new ExactFaceIndex(dimensions);
+        _byteScale = ByteScale(dimensions);
         _nativeSearches = Configure(_graph, Options);
     }
 
-    private HnswFaceIndex(int dimensions, HnswOptions options, USearchIndex graph, Dictionary<long, int> slotOf,
-        IdentityTable identities)
+    private HnswFaceIndex(int dimensions, HnswOptions options, HnswScalar scalar, USearchIndex graph, ExactFaceIndex faces)
     {
-        Options = options;
+        Options = options with { Scalar = scalar };
         Dimensions = dimensions;
+        _scalar = scalar;
         _graph = graph;
-        _slotOf = slotOf;
-        _identities = identities;
+        _faces = faces;
+        _byteScale = ByteScale(dimensions);
         _nativeSearches = Configure(_graph, Options);
     }
+
+    private static ScalarKind NativeKind(HnswScalar scalar) => scalar switch
+    {
+        HnswScalar.Float32 => ScalarKind.Float32,
+        HnswScalar.Float16 => ScalarKind.Float16,
+        HnswScalar.Int8 => ScalarKind.Int8,
+        _ => throw new ArgumentOutOfRangeException(nameof(scalar)),
+    };
+
+    /// <summary>A unit vector's components are about 1/sqrt(d): six of those map to 127.</summary>
+    private static float ByteScale(int dimensions) => 127f * MathF.Sqrt(dimensions) / 6f;
 
     private static SemaphoreSlim Configure(USearchIndex graph, HnswOptions options)
     {
@@ -55,54 +69,72 @@ internal sealed class HnswFaceIndex : IFaceIndex
     public HnswOptions Options { get; }
     public string Kind => KindName;
     public int Dimensions { get; }
+    public int Count => _faces.Count;
+    public int IdentityCount => _faces.IdentityCount;
 
-    public int Count
-    {
-        get { _lock.EnterReadLock(); try { return _slotOf.Count; } finally { _lock.ExitReadLock(); } }
-    }
+    /// <summary>The float32 encodings and identities the graph's candidates are ranked by (for exact ground truth).</summary>
+    internal ExactFaceIndex Exact => _faces;
 
-    public int IdentityCount
-    {
-        get { _lock.EnterReadLock(); try { return _identities.Count; } finally { _lock.ExitReadLock(); } }
-    }
-
-    /// <summary>Bytes the graph and its vectors take in native memory.</summary>
-    public long NativeMemoryBytes
+    /// <summary>Bytes the graph and its copy of the encodings take in native memory.</summary>
+    public long GraphMemoryBytes
     {
         get { _lock.EnterReadLock(); try { return USearchNative.MemoryUsage(_graph); } finally { _lock.ExitReadLock(); } }
     }
 
-    public bool Contains(long faceId)
-    {
-        _lock.EnterReadLock();
-        try { return _slotOf.ContainsKey(faceId); }
-        finally { _lock.ExitReadLock(); }
-    }
+    /// <summary>Bytes in all: the graph's native memory and the float32 encodings kept for exact distances.</summary>
+    public long NativeMemoryBytes => GraphMemoryBytes + (long)Count * Dimensions * sizeof(float);
+
+    public bool Contains(long faceId) => _faces.Contains(faceId);
+
+    public IReadOnlyDictionary<long, string> FaceIdentities() => _faces.FaceIdentities();
 
     public void Add(IReadOnlyList<IndexedFace> faces)
     {
         _lock.EnterWriteLock();
         try
         {
-            FaceBatch.Validate(faces, Dimensions, _slotOf.ContainsKey);
             foreach (var face in faces)
                 if (face.Id < 0) throw new ArgumentException($"face {face.Id}: ids of an HNSW index are not negative");
-            var needed = (ulong)(_slotOf.Count + faces.Count);
-            var capacity = _graph.Capacity();
-            if (needed > capacity)
-                USearchNative.Reserve(_graph, Math.Max(needed, capacity + capacity / 2));
-
-            if (faces.Count >= 256 && Options.Threads > 1)
-                Parallel.For(0, faces.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads },
-                    i => _graph.Add((ulong)faces[i].Id, faces[i].Embedding));
-            else
+            _faces.Add(faces); // validates the whole batch before anything is added
+            try
+            {
+                var needed = (ulong)_faces.Count;
+                var capacity = _graph.Capacity();
+                if (needed > capacity)
+                    USearchNative.Reserve(_graph, Math.Max(needed, capacity + capacity / 2));
+                if (faces.Count >= 256 && Options.Threads > 1)
+                    Parallel.For(0, faces.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads },
+                        i => AddToGraph(faces[i]));
+                else
+                    foreach (var face in faces)
+                        AddToGraph(face);
+            }
+            catch
+            {
+                // All or nothing: what reached the graph leaves it again.
                 foreach (var face in faces)
-                    _graph.Add((ulong)face.Id, face.Embedding);
-
-            foreach (var face in faces)
-                _slotOf[face.Id] = _identities.AddFace(face.Identity);
+                    if (_graph.Contains((ulong)face.Id)) _graph.Remove((ulong)face.Id);
+                _faces.Remove(faces.Select(f => f.Id).ToList());
+                throw;
+            }
         }
         finally { _lock.ExitWriteLock(); }
+    }
+
+    private void AddToGraph(IndexedFace face)
+    {
+        if (_scalar == HnswScalar.Int8) _graph.Add((ulong)face.Id, ToBytes(face.Embedding));
+        else _graph.Add((ulong)face.Id, face.Embedding);
+    }
+
+    private sbyte[] ToBytes(ReadOnlySpan<float> encoding)
+    {
+        var norm = System.Numerics.Tensors.TensorPrimitives.Norm(encoding);
+        var scale = norm > 0 ? _byteScale / norm : 0;
+        var bytes = new sbyte[encoding.Length];
+        for (var i = 0; i < encoding.Length; i++)
+            bytes[i] = (sbyte)Math.Clamp(MathF.Round(encoding[i] * scale), -127f, 127f);
+        return bytes;
     }
 
     public int Remove(IReadOnlyCollection<long> faceIds)
@@ -110,15 +142,9 @@ internal sealed class HnswFaceIndex : IFaceIndex
         _lock.EnterWriteLock();
         try
         {
-            var removed = 0;
-            foreach (var id in faceIds)
-                if (_slotOf.Remove(id, out var slot))
-                {
-                    _graph.Remove((ulong)id);
-                    _identities.RemoveFace(slot);
-                    removed++;
-                }
-            return removed;
+            var held = faceIds.Where(_faces.Contains).Distinct().ToList();
+            foreach (var id in held) _graph.Remove((ulong)id);
+            return _faces.Remove(held);
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -128,32 +154,18 @@ internal sealed class HnswFaceIndex : IFaceIndex
         _lock.EnterWriteLock();
         try
         {
-            if (!_identities.TryGetSlot(identity, out var slot)) return 0;
-            var ids = FacesIn(slot);
-            foreach (var id in ids)
-            {
-                _slotOf.Remove(id);
-                _graph.Remove((ulong)id);
-                _identities.RemoveFace(slot);
-            }
-            return ids.Count;
+            var ids = _faces.FaceIdsOf(identity);
+            foreach (var id in ids) _graph.Remove((ulong)id);
+            return _faces.Remove(ids);
         }
         finally { _lock.ExitWriteLock(); }
     }
 
+    /// <summary>The graph is keyed by face, so a rename or merge changes only who the faces belong to.</summary>
     public void RenameIdentity(string from, string to)
     {
-        ArgumentException.ThrowIfNullOrEmpty(to);
         _lock.EnterWriteLock();
-        try
-        {
-            if (!_identities.TryGetSlot(from, out var slot) || from == to) return;
-            var target = _identities.Rename(slot, to);
-            if (target == slot) return;
-            var ids = FacesIn(slot);
-            foreach (var id in ids) _slotOf[id] = target;
-            _identities.MoveFaces(slot, target, ids.Count);
-        }
+        try { _faces.RenameIdentity(from, to); }
         finally { _lock.ExitWriteLock(); }
     }
 
@@ -165,108 +177,80 @@ internal sealed class HnswFaceIndex : IFaceIndex
         finally { _lock.ExitWriteLock(); }
     }
 
-    private List<long> FacesIn(int slot) => _slotOf.Where(kv => kv.Value == slot).Select(kv => kv.Key).ToList();
-
     public IReadOnlyList<IdentityDistance> Search(ReadOnlySpan<float> query, int identities)
     {
         if (query.Length != Dimensions)
             throw new ArgumentException($"encodings of {query.Length} and {Dimensions} numbers cannot be compared");
         if (identities <= 0) return [];
-        var probe = query.ToArray();
         _lock.EnterReadLock();
         try
         {
-            var faces = _slotOf.Count;
+            var faces = _faces.Count;
             if (faces == 0) return [];
-            identities = Math.Min(identities, _identities.Count);
+            identities = Math.Min(identities, _faces.IdentityCount);
             var wanted = (int)Math.Min(faces,
                 Math.Max((long)Options.MinCandidates, (long)identities * Options.CandidatesPerIdentity));
+            var probe = query.ToArray();
+            var bytes = _scalar == HnswScalar.Int8 ? ToBytes(query) : null;
             while (true)
             {
                 // Every face wanted: compare with each, as exact search does (a graph need not reach them all).
-                var nearest = wanted >= faces ? NearestByIdentity(probe, _slotOf.Keys) : NearestByIdentity(probe, wanted);
+                if (wanted >= faces) return _faces.Search(query, identities);
+                var candidates = Candidates(probe, bytes, wanted);
+                var ranked = _faces.SearchAmong(query, candidates, identities, out var found);
                 // Too few identities among the faces found: look further.
-                if (nearest.Count >= identities || wanted >= faces)
-                    return IdentityRanking.Top(nearest.Select(kv => new IdentityDistance(
-                        _identities.NameOf(kv.Key)!, kv.Value)).ToList(), identities);
+                if (found >= identities) return ranked;
                 wanted = (int)Math.Min(faces, wanted * 4L);
             }
         }
         finally { _lock.ExitReadLock(); }
     }
 
-    /// <summary>For each identity among the <paramref name="wanted"/> faces found, its nearest one's exact distance.</summary>
-    private Dictionary<int, float> NearestByIdentity(float[] probe, int wanted)
+    private ReadOnlySpan<ulong> Candidates(float[] probe, sbyte[]? bytes, int wanted)
     {
-        ulong[] keys;
-        int found;
         _nativeSearches.Wait();
         try
         {
-            found = _graph.Search(probe, wanted, out keys, out _);
+            ulong[] keys;
+            var found = bytes is null
+                ? _graph.Search(probe, wanted, out keys, out _)
+                : _graph.Search(bytes, wanted, out keys, out _);
+            return keys.AsSpan(0, found);
         }
         finally { _nativeSearches.Release(); }
-
-        return NearestByIdentity(probe, keys.Take(found).Select(key => (long)key));
     }
 
-    private Dictionary<int, float> NearestByIdentity(float[] probe, IEnumerable<long> faceIds)
-    {
-        var nearest = new Dictionary<int, float>();
-        foreach (var id in faceIds)
-        {
-            if (!_slotOf.TryGetValue(id, out var slot)) continue;
-            if (_graph.Get((ulong)id, out float[] vector) < 1) continue;
-            var distance = FaceDistance.Euclidean(probe, vector);
-            if (!nearest.TryGetValue(slot, out var best) || distance < best) nearest[slot] = distance;
-        }
-        return nearest;
-    }
-
-    /// <summary>Saves the graph to <paramref name="graphPath"/> and writes identities and face slots.</summary>
+    /// <summary>Saves the graph to <paramref name="graphPath"/> and writes the graph's kind, then the faces.</summary>
     internal void Write(BinaryWriter writer, string graphPath)
     {
         _lock.EnterReadLock();
         try
         {
             _graph.Save(graphPath);
-            _identities.Write(writer);
-            writer.Write(_slotOf.Count);
-            foreach (var (id, slot) in _slotOf)
-            {
-                writer.Write(id);
-                writer.Write(slot);
-            }
+            writer.Write((int)_scalar);
+            _faces.Write(writer);
         }
         finally { _lock.ExitReadLock(); }
     }
 
     internal static HnswFaceIndex Read(BinaryReader reader, string graphPath, int dimensions, HnswOptions options)
     {
-        var identities = IdentityTable.Read(reader);
-        var count = reader.ReadInt32();
-        if (count < 0) throw new InvalidDataException($"face count {count}");
-        var slotOf = new Dictionary<long, int>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var id = reader.ReadInt64();
-            var slot = reader.ReadInt32();
-            identities.CountFace(slot);
-            if (!slotOf.TryAdd(id, slot)) throw new InvalidDataException($"face {id} twice");
-        }
-        identities.FreeEmptySlots();
-
-        var graph = new USearchIndex(graphPath);
+        var scalar = (HnswScalar)reader.ReadInt32();
+        if (!Enum.IsDefined(scalar)) throw new InvalidDataException($"graph scalar kind {(int)scalar}");
+        var faces = ExactFaceIndex.Read(reader, dimensions);
+        USearchIndex? graph = null;
         try
         {
-            if (graph.Dimensions() != (ulong)dimensions || graph.Size() != (ulong)count)
+            graph = new USearchIndex(graphPath);
+            if (graph.Dimensions() != (ulong)dimensions || graph.Size() != (ulong)faces.Count)
                 throw new InvalidDataException(
-                    $"graph of {graph.Size()} faces of {graph.Dimensions()} numbers, {count} of {dimensions} expected");
-            return new HnswFaceIndex(dimensions, options, graph, slotOf, identities);
+                    $"graph of {graph.Size()} faces of {graph.Dimensions()} numbers, {faces.Count} of {dimensions} expected");
+            return new HnswFaceIndex(dimensions, options, scalar, graph, faces);
         }
         catch
         {
-            graph.Dispose();
+            graph?.Dispose();
+            faces.Dispose();
             throw;
         }
     }
@@ -274,6 +258,7 @@ internal sealed class HnswFaceIndex : IFaceIndex
     public void Dispose()
     {
         _graph.Dispose();
+        _faces.Dispose();
         _nativeSearches.Dispose();
         _lock.Dispose();
     }

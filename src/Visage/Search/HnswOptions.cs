@@ -20,6 +20,9 @@ internal sealed record HnswOptions
     /// </summary>
     public int ExpansionSearch { get; init; } = 256;
 
+    /// <summary>How the graph stores its copy of each encoding (the float32 encodings are kept apart for distances).</summary>
+    public HnswScalar Scalar { get; init; } = HnswScalar.Float32;
+
     public int MinCandidates { get; init; } = 64;
 
     public int CandidatesPerIdentity { get; init; } = 8;

@@ -22,6 +22,9 @@ internal interface IFaceIndex : IDisposable
 
     bool Contains(long faceId);
 
+    /// <summary>Every face held, by id, with its identity (no encodings): to reconcile with a store.</summary>
+    IReadOnlyDictionary<long, string> FaceIdentities();
+
     /// <summary>Adds faces; an id already held, or an encoding of the wrong length, refuses the whole batch.</summary>
     void Add(IReadOnlyList<IndexedFace> faces);
 

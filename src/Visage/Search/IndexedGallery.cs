@@ -25,57 +25,36 @@ internal sealed class IndexedGallery(IGallery inner, GalleryIndex index) : IGall
     public Task<byte[]?> GetFaceCropAsync(long faceId, CancellationToken ct = default) => inner.GetFaceCropAsync(faceId, ct);
     public Task<GalleryThreshold?> GetThresholdAsync(CancellationToken ct = default) => inner.GetThresholdAsync(ct);
 
-    public async Task<AddResult> AddAsync(IReadOnlyList<NewFace> faces, CancellationToken ct = default)
-    {
-        var result = await inner.AddAsync(faces, ct);
-        await index.AfterWriteAsync(i =>
+    public Task<AddResult> AddAsync(IReadOnlyList<NewFace> faces, CancellationToken ct = default) =>
+        index.WriteThroughAsync(() => inner.AddAsync(faces, ct), result => i =>
         {
             if (result.Added.Count > 0)
                 i.Add(result.Added.Select(a => new IndexedFace(a.Id, a.Face.Identity, a.Face.Embedding)).ToList());
-        }, erases: false, CancellationToken.None);
-        return result;
-    }
+        }, _ => false);
 
-    public async Task<bool> CreatePersonAsync(string name, CancellationToken ct = default)
-    {
-        var created = await inner.CreatePersonAsync(name, ct);
-        await index.AfterWriteAsync(_ => { }, erases: false, CancellationToken.None);
-        return created;
-    }
+    public Task<bool> CreatePersonAsync(string name, CancellationToken ct = default) =>
+        index.WriteThroughAsync(() => inner.CreatePersonAsync(name, ct), _ => _ => { }, _ => false);
 
-    public async Task<Person> RenamePersonAsync(string name, string newName, CancellationToken ct = default)
-    {
-        var person = await inner.RenamePersonAsync(name, newName, ct);
-        await index.AfterWriteAsync(i => i.RenameIdentity(name, newName), erases: false, CancellationToken.None);
-        return person;
-    }
+    public Task<Person> RenamePersonAsync(string name, string newName, CancellationToken ct = default) =>
+        index.WriteThroughAsync(() => inner.RenamePersonAsync(name, newName, ct),
+            _ => i => i.RenameIdentity(name, newName), _ => false);
 
-    public async Task<int> DeletePersonAsync(string name, CancellationToken ct = default)
-    {
-        var erased = await inner.DeletePersonAsync(name, ct);
-        await index.AfterWriteAsync(i => i.RemoveIdentity(name), erases: true, CancellationToken.None);
-        return erased;
-    }
+    public Task<int> DeletePersonAsync(string name, CancellationToken ct = default) =>
+        index.WriteThroughAsync(() => inner.DeletePersonAsync(name, ct), _ => i => i.RemoveIdentity(name), _ => true);
 
-    public async Task<Person> MergePeopleAsync(string from, string into, CancellationToken ct = default)
-    {
-        var person = await inner.MergePeopleAsync(from, into, ct);
-        await index.AfterWriteAsync(i => i.RenameIdentity(from, into), erases: false, CancellationToken.None);
-        return person;
-    }
+    public Task<Person> MergePeopleAsync(string from, string into, CancellationToken ct = default) =>
+        index.WriteThroughAsync(() => inner.MergePeopleAsync(from, into, ct),
+            _ => i => i.RenameIdentity(from, into), _ => false);
 
-    public async Task<bool> DeleteFaceAsync(long faceId, CancellationToken ct = default)
-    {
-        var deleted = await inner.DeleteFaceAsync(faceId, ct);
-        await index.AfterWriteAsync(i => i.Remove([faceId]), erases: deleted, CancellationToken.None);
-        return deleted;
-    }
+    public Task<bool> DeleteFaceAsync(long faceId, CancellationToken ct = default) =>
+        index.WriteThroughAsync(() => inner.DeleteFaceAsync(faceId, ct), _ => i => i.Remove([faceId]), deleted => deleted);
 
-    public async Task SetThresholdAsync(GalleryThreshold? threshold, CancellationToken ct = default)
-    {
-        await inner.SetThresholdAsync(threshold, ct);
-        await index.AfterWriteAsync(_ => { }, erases: false, CancellationToken.None);
-    }
+    public Task SetThresholdAsync(GalleryThreshold? threshold, CancellationToken ct = default) =>
+        index.WriteThroughAsync(async () =>
+        {
+            await inner.SetThresholdAsync(threshold, ct);
+            return true;
+        }, _ => _ => { }, _ => false);
 
     public void Dispose() => inner.Dispose();
 }

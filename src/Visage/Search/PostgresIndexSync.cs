@@ -120,6 +120,17 @@ internal sealed class PostgresIndexSync : IAsyncDisposable
 
     private async Task CatchUpLockedAsync(NpgsqlConnection connection, CancellationToken ct)
     {
+        while (await ReplayAsync(connection, ct))
+            await ReconcileAsync(connection, ct);
+    }
+
+    /// <summary>
+    /// Applies the changes logged after the last one applied, in order, up to an 'erase'; true when it stopped
+    /// at one. An erase dropped every change before it, names and face ids included, so what a replica had not
+    /// applied by then is no longer in the log: it reconciles with the store instead (see <see cref="ReconcileAsync"/>).
+    /// </summary>
+    private async Task<bool> ReplayAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
         await using var command = new NpgsqlCommand("""
             SELECT c.id, c.kind, c.face_id, c.identity, c.new_identity, f.embedding
             FROM changes c LEFT JOIN faces f ON c.kind = 'add' AND f.id = c.face_id
@@ -134,21 +145,71 @@ internal sealed class PostgresIndexSync : IAsyncDisposable
             var identity = reader.GetString(3);
             switch (reader.GetString(1))
             {
-                // A face removed since has no row: its removal follows in the log and finds nothing to remove.
+                // A face removed since has no row: the erase that follows in the log reconciles.
                 case "add" when !reader.IsDBNull(5) && !_index.Contains(faceId):
                     var embedding = MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(5)).ToArray();
                     _index.Add([new IndexedFace(faceId, identity, embedding)]);
                     break;
-                case "remove":
+                case "remove": // logged by schema version 1 only
                     _index.Remove([faceId]);
                     break;
                 case "rename":
                     _index.RenameIdentity(identity, reader.GetString(4));
                     break;
+                case "erase":
+                    return true;
             }
             Interlocked.Exchange(ref _applied, id);
         }
+        return false;
     }
+
+    /// <summary>
+    /// Makes the index hold exactly the faces stored, under their people's names, as of one snapshot, and the
+    /// last change of that snapshot the one applied: faces gone are removed, faces missing (or whose person
+    /// changed) are read with their encodings and added. Reads ids and names of every face, encodings only of
+    /// those missing.
+    /// </summary>
+    private async Task ReconcileAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        long last;
+        await using (var stamp = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM changes", connection, transaction))
+            last = (long)(await stamp.ExecuteScalarAsync(ct))!;
+        var stored = new Dictionary<long, string>();
+        await using (var export = await connection.BeginBinaryExportAsync("""
+            COPY (SELECT f.id, i.name FROM faces f JOIN identities i ON i.id = f.identity_id) TO STDOUT (FORMAT BINARY)
+            """, ct))
+        {
+            while (await export.StartRowAsync(ct) != -1)
+                stored[await export.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, ct)] =
+                    await export.ReadAsync<string>(NpgsqlTypes.NpgsqlDbType.Text, ct);
+        }
+        var held = _index.FaceIdentities();
+        var gone = held.Where(f => !stored.TryGetValue(f.Key, out var name) || name != f.Value).Select(f => f.Key).ToList();
+        var missing = stored.Where(f => !held.TryGetValue(f.Key, out var name) || name != f.Value).Select(f => f.Key).ToArray();
+        var added = new List<IndexedFace>(missing.Length);
+        if (missing.Length > 0)
+        {
+            await using var read = new NpgsqlCommand("""
+                SELECT f.id, i.name, f.embedding FROM faces f JOIN identities i ON i.id = f.identity_id
+                WHERE f.id = ANY($1)
+                """, connection, transaction);
+            read.Parameters.AddWithValue(missing);
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                added.Add(new IndexedFace(reader.GetInt64(0), reader.GetString(1),
+                    MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(2)).ToArray()));
+        }
+        await transaction.CommitAsync(ct);
+        if (gone.Count > 0) _index.Remove(gone);
+        if (added.Count > 0) _index.Add(added);
+        Interlocked.Exchange(ref _applied, last);
+        Reconciled++;
+    }
+
+    /// <summary>How many times the index was reconciled with the store (after erasures), for tests and health.</summary>
+    public int Reconciled { get; private set; }
 
     public async ValueTask DisposeAsync()
     {

@@ -597,5 +597,8 @@ internal sealed class SqliteGallery : IGallery
 
     private static float[] FromBlob(byte[] blob) => MemoryMarshal.Cast<byte, float>(blob).ToArray();
 
+    /// <summary>A second, read-only connection that notices other programs' commits (see <see cref="SqliteChangeWatch"/>).</summary>
+    internal SqliteChangeWatch OpenChangeWatch() => new(_connection.ConnectionString);
+
     public void Dispose() => _connection.Dispose();
 }

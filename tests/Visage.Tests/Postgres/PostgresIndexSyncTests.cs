@@ -99,4 +99,71 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
         await EventuallyAsync(() => a.Sync.AppliedChange == b.Sync.AppliedChange && a.Index.Count == 20,
             "both replicas applied the same changes");
     }
+    private static async Task<List<(string Kind, long? FaceId, string Identity, string? NewIdentity)>> LogAsync(string url)
+    {
+        await using var connection = new NpgsqlConnection(PostgresLocation.Parse(url).ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT kind, face_id, identity, new_identity FROM changes ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, long?, string, string?)>();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3)));
+        return rows;
+    }
+
+    private static List<(long, string)> Sorted(IEnumerable<KeyValuePair<long, string>> faces) =>
+        faces.OrderBy(f => f.Key).Select(f => (f.Key, f.Value)).ToList();
+
+    [Fact]
+    public async Task A_deleted_person_leaves_neither_name_nor_face_ids_in_the_change_log_and_every_replica_forgets_them()
+    {
+        var url = fixture.Server.UrlOf(await fixture.Server.CreateDatabaseNameAsync());
+        await using var a = await Replica.StartAsync(url);
+        await using var b = await Replica.StartAsync(url);
+        await a.Gallery.AddAsync([Face("ada", "1", 1f), Face("ada", "2", 2f), Face("bob", "3", -1f)]);
+        await EventuallyAsync(() => b.Index.Count == 3, "B holds the three faces");
+        var adaFaces = b.Index.FaceIdentities().Where(f => f.Value == "ada").Select(f => f.Key).ToList();
+        await a.Gallery.RenamePersonAsync("ada", "Ada L");
+        await a.Gallery.DeletePersonAsync("Ada L");
+        await b.Gallery.AddAsync([Face("cy", "4", 4f)]);
+
+        await EventuallyAsync(() => a.Index.Count == 2 && b.Index.Count == 2, "both forget Ada and hold cy");
+        Assert.Equal("bob", b.Nearest([-1, 0, 0, 0]));
+        Assert.Equal("cy", a.Nearest([2, 0, 0, 0]));
+        var log = await LogAsync(url);
+        Assert.Contains(log, row => row.Kind == "erase");
+        Assert.DoesNotContain(log, row => row.Identity is "ada" or "Ada L" || row.NewIdentity is "ada" or "Ada L"
+                                          || (row.FaceId is { } id && adaFaces.Contains(id)));
+        Assert.True(a.Sync.Reconciled >= 1 && b.Sync.Reconciled >= 1);
+        Assert.Equal(Sorted(a.Index.FaceIdentities()), Sorted(b.Index.FaceIdentities()));
+    }
+
+    [Fact]
+    public async Task A_replica_behind_an_erasure_reconciles_with_the_store_instead_of_replaying()
+    {
+        var url = fixture.Server.UrlOf(await fixture.Server.CreateDatabaseNameAsync());
+        using var gallery = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null));
+        await gallery.AddAsync([Face("ada", "1", 1f), Face("bob", "2", -1f), Face("cy", "3", 3f)]);
+        var (faces, stamp) = await gallery.ReadIndexFacesAsync();
+        // A replica stopped here...
+        using var index = FaceIndexes.Build(4, faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList());
+
+        // ...misses an add, a rename, an erasure (which drops the log before it) and an add after it.
+        await gallery.AddAsync([Face("dee", "4", 4f)]);
+        await gallery.RenamePersonAsync("cy", "Cy");
+        await gallery.DeletePersonAsync("bob");
+        await gallery.AddAsync([Face("eve", "5", 5f)]);
+        Assert.DoesNotContain(await LogAsync(url), row => row.Identity is "bob" or "cy" or "dee");
+
+        await using var sync = PostgresIndexSync.Start(url, index, PostgresIndexSync.ChangeOf(stamp));
+        await sync.CatchUpNowAsync();
+
+        var (now, nowStamp) = await gallery.ReadIndexFacesAsync();
+        Assert.Equal(Sorted(now.Select(f => KeyValuePair.Create(f.Id, f.Identity))), Sorted(index.FaceIdentities()));
+        Assert.Equal(PostgresIndexSync.ChangeOf(nowStamp), sync.AppliedChange);
+        Assert.Equal(1, sync.Reconciled);
+        Assert.Equal("Cy", index.Search([3, 0, 0, 0], 1)[0].Identity);
+        Assert.Equal("eve", index.Search([5, 0, 0, 0], 1)[0].Identity);
+    }
 }

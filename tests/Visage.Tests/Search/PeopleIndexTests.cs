@@ -178,4 +178,32 @@ public sealed class PeopleIndexTests(PipelineFixture fixture, RecognizerFixture 
         Assert.Equal("hnsw", people.Index.Kind);
         AssertSameAnswers(await MatcherOfAsync(path, Visage), people, probes, top: GalleryIndex.GraphCandidates);
     }
+    [Theory]
+    [InlineData(1_000)] // exact
+    [InlineData(10)] // a graph
+    public async Task Another_programs_deletions_and_enrolments_are_seen_at_the_next_identify(int hnswFrom)
+    {
+        var (faces, probes) = LfwGallery(30);
+        var firstPeople = faces.Select(f => f.Identity).Distinct().Take(20).ToHashSet();
+        var path = await GalleryFileAsync(faces.Where(f => firstPeople.Contains(f.Identity)).ToList());
+        using var people = await People.OpenAsync(Visage, path, Options(hnswFrom));
+        var kind = people.Index.Kind;
+        Assert.Equal(hnswFrom == 10 ? "hnsw" : "exact", kind);
+        var erased = faces[0].Identity;
+        Assert.Equal(erased, people.Identify(probes[0]).Nearest);
+
+        // Another program (say `visage people delete` and `visage enroll` while `visage serve` runs) writes the file.
+        using (var other = await SqliteGallery.OpenAsync(path, Visage.Pipeline.GalleryBinding, GalleryOpenMode.MustExistWritable))
+        {
+            await other.DeletePersonAsync(erased);
+            await other.AddAsync(faces.Where(f => !firstPeople.Contains(f.Identity)).ToList());
+        }
+
+        // This program's next identify answers from what the file holds now, without a write of its own.
+        var after = people.Identify(probes[0]);
+        Assert.DoesNotContain(after.Distances, d => d.Identity == erased);
+        Assert.Equal(faces.Count(f => f.Identity != erased), people.FaceCount);
+        Assert.Equal(kind, people.Index.Kind);
+        AssertSameAnswers(await MatcherOfAsync(path, Visage), people, probes, top: hnswFrom == 10 ? GalleryIndex.GraphCandidates : null);
+    }
 }

@@ -317,8 +317,10 @@ internal sealed class PostgresGallery : IGallery
         }, ct);
 
     /// <summary>
-    /// Erases a person in one transaction: their faces (encodings, crops) and their row go. PostgreSQL reclaims
-    /// the space of deleted rows itself (autovacuum); the change log keeps only ids and the name.
+    /// Erases a person in one transaction: their faces (encodings, crops) and their row go, and the change log
+    /// drops every change before it (names and face ids included) and logs one bare 'erase', on which replicas
+    /// reconcile with the faces stored (schema version 2). PostgreSQL reclaims the space of deleted rows itself
+    /// (autovacuum).
     /// </summary>
     public Task<int> DeletePersonAsync(string name, CancellationToken ct = default) =>
         WriteAsync(async (connection, transaction) =>
@@ -328,7 +330,10 @@ internal sealed class PostgresGallery : IGallery
             return person.Faces;
         }, ct);
 
-    /// <summary>Moves the faces one by one (a removal and an add each in the change log, so replicas follow).</summary>
+    /// <summary>
+    /// Moves the faces, re-inserted under the new person (the deletion logs an 'erase', the inserts their adds,
+    /// so replicas follow, and the old name leaves the log).
+    /// </summary>
     public Task<Person> MergePeopleAsync(string from, string into, CancellationToken ct = default) =>
         WriteAsync(async (connection, transaction) =>
         {

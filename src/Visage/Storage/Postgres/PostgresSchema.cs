@@ -85,6 +85,54 @@ internal static class PostgresSchema
             CREATE TRIGGER identity_renamed AFTER UPDATE OF name ON identities
                 FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION visage_identity_renamed();
             """),
+        (2, $"""
+            -- Erasure: a person's or a face's deletion leaves no name and no face id in the log. Faces deleted log
+            -- one 'erase' (nothing in it), and every change before it is dropped: a replica that meets an erase
+            -- (or finds the changes it had not applied gone, which always leaves an erase after them) reconciles
+            -- its index with the faces stored instead of replaying.
+            ALTER TABLE changes DROP CONSTRAINT changes_kind_check;
+            ALTER TABLE changes ADD CONSTRAINT changes_kind_check CHECK (kind IN ('add', 'remove', 'rename', 'erase'));
+
+            CREATE OR REPLACE FUNCTION visage_face_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock({ChangesLock});
+                INSERT INTO changes (kind, face_id, identity)
+                SELECT 'add', NEW.id, name FROM identities WHERE id = NEW.identity_id;
+                PERFORM pg_notify('{ChangesChannel}', '');
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER faces_changed ON faces;
+            CREATE TRIGGER faces_added AFTER INSERT ON faces
+                FOR EACH ROW EXECUTE FUNCTION visage_face_changed();
+
+            CREATE FUNCTION visage_faces_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                erase_id bigint;
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM gone) THEN
+                    RETURN NULL;
+                END IF;
+                PERFORM pg_advisory_xact_lock({ChangesLock});
+                INSERT INTO changes (kind, identity) VALUES ('erase', '') RETURNING id INTO erase_id;
+                DELETE FROM changes WHERE id < erase_id;
+                PERFORM pg_notify('{ChangesChannel}', '');
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER faces_erased AFTER DELETE ON faces REFERENCING OLD TABLE AS gone
+                FOR EACH STATEMENT EXECUTE FUNCTION visage_faces_erased();
+
+            -- The log written before this version kept the names and face ids of faces deleted: dropped now.
+            DO $$
+            DECLARE
+                erase_id bigint;
+            BEGIN
+                IF EXISTS (SELECT 1 FROM changes WHERE kind = 'remove') THEN
+                    PERFORM pg_advisory_xact_lock({ChangesLock});
+                    INSERT INTO changes (kind, identity) VALUES ('erase', '') RETURNING id INTO erase_id;
+                    DELETE FROM changes WHERE id < erase_id;
+                END IF;
+            END $$;
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;
