@@ -20,8 +20,13 @@ internal sealed record HnswOptions
     /// </summary>
     public int ExpansionSearch { get; init; } = 256;
 
-    /// <summary>How the graph stores its copy of each encoding (the float32 encodings are kept apart for distances).</summary>
-    public HnswScalar Scalar { get; init; } = HnswScalar.Float32;
+    /// <summary>
+    /// How the graph stores its copy of each encoding (the float32 encodings are kept apart for distances).
+    /// Signed bytes: building 50,000 512-d faces (uniform distractors plus LFW) took 1.30 CPU ms a face against
+    /// 2.89 with float32, with the same recall@1 (1.0000 on 1,897 LFW probes; 299 and 298 of 300 synthetic
+    /// ones), AMD EPYC, 2 cores, busy machine (bench/Visage.IndexBench, README).
+    /// </summary>
+    public HnswScalar Scalar { get; init; } = HnswScalar.Int8;
 
     public int MinCandidates { get; init; } = 64;
 

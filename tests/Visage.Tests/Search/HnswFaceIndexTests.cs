@@ -4,12 +4,16 @@ namespace Visage.Tests.Search;
 
 public sealed class HnswFaceIndexTests
 {
-    [Fact]
-    public void With_its_default_search_it_names_the_same_nearest_person_as_the_matcher()
+    [Theory]
+    [InlineData("Float32")]
+    [InlineData("Float16")]
+    [InlineData("Int8")]
+    public void With_its_default_search_it_names_the_same_nearest_person_as_the_matcher(string graph)
     {
+        var scalar = Enum.Parse<HnswScalar>(graph);
         const int dimensions = 128;
         var gallery = GeneratedFaces.Gallery(identities: 2_000, maxFacesEach: 3, dimensions, seed: 21);
-        using var index = new HnswFaceIndex(dimensions, HnswOptions.Default with { Threads = 1 });
+        using var index = new HnswFaceIndex(dimensions, HnswOptions.Default with { Threads = 1, Scalar = scalar });
         index.Add(gallery);
         var matcher = MatcherReference.For(gallery);
 
@@ -62,5 +66,33 @@ public sealed class HnswFaceIndexTests
         Assert.Equal(10, answer.Count);
         Assert.Equal("her", answer[0].Identity);
         MatcherReference.AssertSame(MatcherReference.For(faces).DistancesTo(her).Take(10).ToList(), answer);
+    }
+
+    [Theory]
+    [InlineData("Float16")]
+    [InlineData("Int8")]
+    public void A_graph_of_smaller_numbers_reports_the_float32_distances_and_loads_as_it_was_saved(string graph)
+    {
+        var scalar = Enum.Parse<HnswScalar>(graph);
+        const int dimensions = 64;
+        var gallery = GeneratedFaces.Gallery(identities: 300, maxFacesEach: 2, dimensions, seed: 51);
+        // Nearly every face a candidate (all would be compared without the graph).
+        var options = HnswOptions.Default with { Threads = 1, Scalar = scalar, MinCandidates = gallery.Count - 1, ExpansionSearch = gallery.Count };
+        using var folder = new Visage.Tests.TestData.TempFolder();
+        using (var index = new HnswFaceIndex(dimensions, options))
+        {
+            index.Add(gallery);
+            // The graph's numbers choose the candidates; the distances are the float32 ones, the matcher's to the bit.
+            var probe = GeneratedFaces.Probes(gallery, 1, seed: 52)[0];
+            MatcherReference.AssertSame(MatcherReference.For(gallery).DistancesTo(probe).Take(5).ToList(), index.Search(probe, 5));
+            FaceIndexFile.Save(index, folder.Path, "s");
+        }
+        var (loaded, whyNot) = FaceIndexFile.TryLoad(folder.Path, "s", dimensions, HnswOptions.Default with { Threads = 1 });
+        Assert.Null(whyNot);
+        using (loaded)
+        {
+            Assert.Equal(scalar, ((HnswFaceIndex)loaded!).Options.Scalar);
+            Assert.All(gallery.Take(30), face => Assert.Equal(face.Identity, loaded.Search(face.Embedding, 1)[0].Identity));
+        }
     }
 }
