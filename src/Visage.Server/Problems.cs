@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -69,11 +70,40 @@ internal static class Problems
                 (StatusCodes.Status413PayloadTooLarge, TooLarge(maxRequestBytes), none),
             InvalidDataException when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
                 (StatusCodes.Status413PayloadTooLarge, TooLarge(maxRequestBytes), none),
+            BadHttpRequestException bad when BadField(bad) is { } field =>
+                (StatusCodes.Status400BadRequest, field.Detail, new() { ["field"] = field.Name }),
             BadHttpRequestException bad => (bad.StatusCode, $"request: {bad.Message}", none),
             System.Text.Json.JsonException json => (StatusCodes.Status400BadRequest, $"request body: not the JSON expected ({json.Message})", none),
             _ => (StatusCodes.Status500InternalServerError, $"unexpected failure: {e.GetType().Name}", none),
         };
     }
+
+    /// <summary>
+    /// The field a request could not be read for, and why in one line: a JSON body member of the wrong type (say
+    /// <c>"liveness": "yes"</c>) or a query value that does not parse (<c>?liveness=maybe</c>); null for anything else.
+    /// </summary>
+    private static (string Name, string Detail)? BadField(BadHttpRequestException bad)
+    {
+        if (bad.InnerException is System.Text.Json.JsonException { Path: { Length: > 2 } path } json && path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            var member = path[2..];
+            var type = Regex.Match(json.Message, @"converted to (?:System\.Nullable`1\[)?System\.(?<type>\w+)");
+            return (member, $"{member}: must be {Expected(type.Success ? type.Groups["type"].Value : "")} in the JSON body");
+        }
+        var query = Regex.Match(bad.Message, "^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"");
+        if (!query.Success) return null;
+        var name = query.Groups["name"].Value;
+        return (name, $"{name}: must be {Expected(query.Groups["type"].Value.TrimEnd('?'))}, not '{query.Groups["value"].Value}'");
+    }
+
+    private static string Expected(string type) => type switch
+    {
+        "Boolean" or "bool" => "true or false",
+        "Int32" or "Int64" or "int" or "long" => "a whole number",
+        "Double" or "Single" or "double" or "float" => "a number",
+        "String" or "string" => "a string",
+        _ => "of another type",
+    };
 
     public static string TooLarge(long maxRequestBytes) =>
         $"request body: larger than the limit of {maxRequestBytes / (1024.0 * 1024.0):0.#} MB";
