@@ -87,23 +87,26 @@ internal static class Problems
         if (bad.InnerException is System.Text.Json.JsonException { Path: { Length: > 2 } path } json && path.StartsWith("$.", StringComparison.Ordinal))
         {
             var member = path[2..];
-            var type = Regex.Match(json.Message, @"converted to (?:System\.Nullable`1\[)?System\.(?<type>\w+)");
-            return (member, $"{member}: must be {Expected(type.Success ? type.Groups["type"].Value : "")} in the JSON body");
+            // The reader's own error says what the value should have been ("... as a boolean"); the serializer's
+            // names the type it was building (the whole request, for a record).
+            var wanted = Regex.Match(json.InnerException?.Message ?? "", @"\bas an? (?<kind>\w+)");
+            return (member, $"{member}: must be {Expected(wanted.Success ? wanted.Groups["kind"].Value : json.Message)} in the JSON body");
         }
-        var query = Regex.Match(bad.Message, "^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"");
+        var query = Regex.Match(bad.Message, "^Failed to bind parameter \"(?<type>.+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"");
         if (!query.Success) return null;
         var name = query.Groups["name"].Value;
-        return (name, $"{name}: must be {Expected(query.Groups["type"].Value.TrimEnd('?'))}, not '{query.Groups["value"].Value}'");
+        return (name, $"{name}: must be {Expected(query.Groups["type"].Value)}, not '{query.Groups["value"].Value}'");
     }
 
-    private static string Expected(string type) => type switch
-    {
-        "Boolean" or "bool" => "true or false",
-        "Int32" or "Int64" or "int" or "long" => "a whole number",
-        "Double" or "Single" or "double" or "float" => "a number",
-        "String" or "string" => "a string",
-        _ => "of another type",
-    };
+    /// <summary>What a value of the type named in <paramref name="text"/> (a .NET type, as errors name it) looks like.</summary>
+    private static string Expected(string text) =>
+        Matches(text, @"\b(System\.)?Boolean\b|\bbool\b") ? "true or false"
+        : Matches(text, @"\b(System\.)?(Int32|Int64)\b|\b(int|long)\b") ? "a whole number"
+        : Matches(text, @"\b(System\.)?(Double|Single|Decimal)\b|\b(double|float|number)\b") ? "a number"
+        : Matches(text, @"\b(System\.)?String\b|\bstring\b") ? "a string"
+        : "of the type this field takes";
+
+    private static bool Matches(string text, string pattern) => Regex.IsMatch(text, pattern, RegexOptions.IgnoreCase);
 
     public static string TooLarge(long maxRequestBytes) =>
         $"request body: larger than the limit of {maxRequestBytes / (1024.0 * 1024.0):0.#} MB";
