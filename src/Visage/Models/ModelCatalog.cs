@@ -220,7 +220,9 @@ internal static class ModelCatalog
         // and runs on cv2.imread BGR images at 0..255. See README (Liveness).
         new LivenessModel("faceplugin-liveness",
             "faceplugin's liveness network (real and two spoof classes), 128x128 on the box grown 2.7 times",
-            FacepluginLicence, [new ModelFile(FacepluginPackage, "package/model/fr_liveness.onnx")],
+            "MIT (package.json); the network is Silent-Face-Anti-Spoofing's MiniFASNet (that project: Apache-2.0, " +
+            "MIT in its earlier history); how these weights were trained is not documented",
+            [new ModelFile(FacepluginPackage, "package/model/fr_liveness.onnx")],
             InputSize: 128, CropScale: 2.7f, SquareCrop: false, ColorOrder: ColorOrder.Bgr, Mean: 0f, Scale: 1f,
             Output: LivenessOutput.Softmax, LiveIndex: 0, Threshold: 0.5f),
         // Human's antispoof.json (converted from the Kaggle notebook anku420/fake-face-detection, as its
