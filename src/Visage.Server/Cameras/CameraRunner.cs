@@ -78,6 +78,9 @@ internal sealed class CameraRunner : IWatchEventSink
             WelcomeLoop loop;
             try
             {
+                // The first camera that asks for liveness loads the network into the shared recognizer; the
+                // other cameras run on meanwhile, and a failure here is retried like a source that will not open.
+                if (_camera.Liveness) await _service.EnsureLivenessAsync(ct).ConfigureAwait(false);
                 loop = await WelcomeLoop.OpenAsync(Settings(), Warn, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -173,6 +176,7 @@ internal sealed class CameraRunner : IWatchEventSink
         Cooldown = _camera.Cooldown,
         MinFaceSize = _camera.MinFaceSize,
         Voice = _camera.GreetAloud ? "auto" : "none",
+        Liveness = _camera.Liveness,
         ReportUnknownFaces = true,
         Policy = _policy,
         Strangers = _strangers ??= new StrangerPolicy(_service.People.Threshold.Value, _camera.ConfirmFrames, _camera.WindowFrames,
