@@ -13,7 +13,7 @@ using Visage.Search;
 //   dotnet run -c Release --project bench/Visage.IndexBench -- [--identities 1000000] [--synthetic lfw|uniform]
 //     [--exact-sizes 20000,100000] [--connectivity 16] [--expansion-add 128] [--expansion-search 256]
 //     [--scalar f32|f16|i8] [--min-candidates 64] [--threads N] [--lfw-probes N] [--synthetic-probes 300]
-//     [--ef-sweep 128,512] [--save-load yes|no] [--replica yes|no] [--step N] [--encodings FILE] [--out bench-out/index]
+//     [--ef-sweep 128,512] [--save-load yes|no] [--replica yes|no] [--load-index FOLDER] [--step N] [--encodings FILE] [--out bench-out/index]
 var options = Options.Parse(args);
 var culture = CultureInfo.InvariantCulture;
 var report = new Report(options);
@@ -60,6 +60,21 @@ var syntheticProbes = Enumerable.Range(0, options.SyntheticProbes)
 var probes = lfwProbes.Concat(syntheticProbes).ToList();
 report.Note($"gallery: {total:N0} identities, one face each: {lfwRows.Count:N0} LFW people, {total - lfwRows.Count:N0} synthetic ({options.Synthetic}); " +
             $"probes: {lfwProbes.Count:N0} of the {allLfwProbes.Count:N0} other LFW photos, {syntheticProbes.Count:N0} synthetic second photos");
+
+if (options.LoadIndex is { } saved)
+{
+    // The replica start alone, from an index this bench saved earlier (same --identities and --synthetic, so
+    // the same faces): what a quiet window too short for building and starting both leaves to do.
+    clock.Restart();
+    var (loadedIndex, whyNotLoaded) = FaceIndexFile.TryLoad(saved, "bench", dimensions, options.Hnsw);
+    if (loadedIndex is not HnswFaceIndex loadedGraph) throw new InvalidOperationException($"{saved}: {whyNotLoaded}");
+    report.Note($"index of {loadedGraph.Count:N0} faces loaded from {saved} in {clock.Elapsed.TotalSeconds:0.0} s; load average {Measure.Load()}");
+    if (loadedGraph.Count != total) throw new InvalidOperationException($"{saved} holds {loadedGraph.Count} faces, not {total}");
+    await ReplicaStart.RunAsync(options, report, loadedGraph, total, Row, i => synthetic.Identity(total + i), dimensions, modelId);
+    report.Note($"finished {DateTimeOffset.Now:u}; load average {Measure.Load()}; peak process memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:0.00} GB");
+    report.Write();
+    return 0;
+}
 
 if (options.Step > 0)
 {
@@ -230,6 +245,7 @@ internal sealed class Options
     public int LfwProbes { get; private set; } = int.MaxValue;
     public bool SaveLoad { get; private set; } = true;
     public bool Replica { get; private set; }
+    public string? LoadIndex { get; private set; }
     public int SyntheticProbes { get; private set; } = 300;
     public int SmallProbes { get; private set; } = 300;
     public int ExactLargeProbes { get; private set; } = 10;
@@ -255,6 +271,7 @@ internal sealed class Options
                 case "--lfw-probes": o.LfwProbes = Int(); break;
                 case "--save-load": o.SaveLoad = value == "yes"; break;
                 case "--replica": o.Replica = value == "yes"; break;
+                case "--load-index": o.LoadIndex = value; break;
                 case "--scalar": o.Hnsw = o.Hnsw with { Scalar = value switch
                 {
                     "f32" => HnswScalar.Float32, "f16" => HnswScalar.Float16, "i8" => HnswScalar.Int8,

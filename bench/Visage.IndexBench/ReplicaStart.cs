@@ -29,7 +29,10 @@ internal static class ReplicaStart
         using var gallery = await PostgresGallery.OpenAsync(url, binding);
 
         var clock = Stopwatch.StartNew();
-        await using (var connection = new NpgsqlConnection(PostgresLocation.Parse(url).ConnectionString))
+        // No command timeout: the server runs each row's change trigger before COPY completes.
+        var bulk = PostgresLocation.Parse(url);
+        bulk.CommandTimeout = 0;
+        await using (var connection = new NpgsqlConnection(bulk.ConnectionString))
         {
             await connection.OpenAsync();
             await using (var identities = await connection.BeginBinaryImportAsync(
