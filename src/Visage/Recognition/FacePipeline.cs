@@ -155,7 +155,7 @@ internal sealed class FacePipeline(
     private static string Describe(PackEmbedder part, ModelStore store) => string.Create(CultureInfo.InvariantCulture,
         $"embedder {part.Kind} {part.Dimensions}-d weight {part.Weight:R} flip {part.FlipAverage} " +
         $"input {part.Network} files {string.Join(", ", part.Files.Select(Pinned))}") +
-        OnnxModels.ConversionNote(store.FilePath(part.Files[0]));
+        (part.Kind == EmbedderKind.FivePoint ? OnnxModels.ConversionNote(store.FilePath(part.Files[0])) : "");
 
     private static IFaceEmbedder LoadEmbedder(PackEmbedder part, ModelPack pack, ModelStore store,
         ExecutionPlanner planner, CancellationToken ct)
