@@ -12,8 +12,8 @@ namespace Visage.Models.Tfjs;
 /// comes from a depthwise convolution, the converter folds that Relu into the convolution
 /// (<c>fused_ops: BiasAdd, Relu</c>) and points Abs, Sub and the final Add at the fused node, which now gives
 /// relu(x). For it <c>x - |x|</c> is zero everywhere, so every such PReLU silently becomes a ReLU (TensorFlow.js
-/// itself runs the file so) and the network's learned slopes are lost: MobileFaceNet's encodings then barely
-/// differ from face to face.
+/// itself runs the file so) and the network's learned negative slopes are lost (human-models' MobileFaceNet has
+/// 16 such layers).
 /// </para>
 /// <para>
 /// The pattern is unambiguous: a fused Relu whose output feeds <c>Add(F, Mul(Sub(F, Abs(F)), alpha))</c>, with
