@@ -217,12 +217,15 @@ internal sealed class CameraRunner : IWatchEventSink
 
     Task IWatchEventSink.CompleteAsync(CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>Hands each stranger reported to the service's strangers, who group them for naming (queued, never waited on).</summary>
+    /// <summary>
+    /// Hands each stranger reported to the service's strangers, who group them for naming (queued, never waited on).
+    /// A face that failed the liveness check is left out: it is likely a photo held up, perhaps of someone known.
+    /// </summary>
     private void ReportStrangers(WatchEvent e)
     {
         if (e.FaceJpegs is not { } crops) return;
         for (var i = 0; i < e.Faces.Count && i < crops.Count; i++)
-            if (e.Faces[i].Embedding is { } encoding)
+            if (e.Faces[i].Embedding is { } encoding && e.Faces[i].Liveness is not { IsLive: false })
                 _service.Strangers.Post(new StrangerSighting(encoding, crops[i], $"camera {_camera.Name}", e.Time,
                     $"camera {_camera.Id} {e.Time.ToUnixTimeMilliseconds()} {i}"));
     }

@@ -158,10 +158,11 @@ internal static class ModelCatalog
         Detector: UltraFace,
         Landmarks: Landmarks68,
         Embedders: [MobileFaceNet()],
-        DefaultThreshold: 0.0145f,
+        DefaultThreshold: 0.0315f,
         ThresholdProvenance:
-            "not usable yet: 60.40% on LFW View 1 pairsDevTest.txt (threshold 0.0145 from pairsDevTrain.txt, 60.55%); " +
-            "its encodings collapse (mean distance 0.013 same person, 0.018 different, with RGB or BGR, -1..1 or 0..1 input)");
+            "not usable: 67.50% on LFW View 1 pairsDevTest.txt (threshold 0.0315 from pairsDevTrain.txt, 64.36%), read " +
+            "with its misfused PReLUs repaired (60.40% without); the published weights' batch-norm statistics leave " +
+            "every face nearly the same encoding, whatever the input's colour order or range (see README)");
 
     public static ModelPack FaceResPack { get; } = new(
         Id: "faceres",

@@ -123,7 +123,7 @@ internal sealed class FacePipeline(
             }
             IFaceEmbedder loadedEmbedder = parts.Count == 1 ? parts[0].Item1 : new FusedEmbedder(parts, pack.Id);
             var fingerprint = PipelineFingerprint.Create(pack.Id, detectorText,
-                [.. detectorParts, .. LandmarkParts(pack), .. pack.Embedders.Select(Describe)]);
+                [.. detectorParts, .. LandmarkParts(pack), .. pack.Embedders.Select(e => Describe(e, store))]);
             return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold, fingerprint)
                 { Plans = planner.Choices, Gate = LoadedGate(liveness, livenessThreshold) };
         }
@@ -152,9 +152,10 @@ internal sealed class FacePipeline(
     private static string Pinned(ModelFile file) =>
         $"{file.Package.Spec} sha512-{file.Package.Sha512Base64} {file.PathInPackage}";
 
-    private static string Describe(PackEmbedder part) => string.Create(CultureInfo.InvariantCulture,
+    private static string Describe(PackEmbedder part, ModelStore store) => string.Create(CultureInfo.InvariantCulture,
         $"embedder {part.Kind} {part.Dimensions}-d weight {part.Weight:R} flip {part.FlipAverage} " +
-        $"input {part.Network} files {string.Join(", ", part.Files.Select(Pinned))}");
+        $"input {part.Network} files {string.Join(", ", part.Files.Select(Pinned))}") +
+        (part.Kind == EmbedderKind.FivePoint ? OnnxModels.ConversionNote(store.FilePath(part.Files[0])) : "");
 
     private static IFaceEmbedder LoadEmbedder(PackEmbedder part, ModelPack pack, ModelStore store,
         ExecutionPlanner planner, CancellationToken ct)
