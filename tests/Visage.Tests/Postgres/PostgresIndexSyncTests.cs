@@ -166,4 +166,31 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
         Assert.Equal("Cy", index.Search([3, 0, 0, 0], 1)[0].Identity);
         Assert.Equal("eve", index.Search([5, 0, 0, 0], 1)[0].Identity);
     }
+    [Fact]
+    public async Task A_replica_restarted_with_its_saved_graph_loads_it_and_replays_what_was_written_while_it_was_down()
+    {
+        var url = fixture.Server.UrlOf(await fixture.Server.CreateDatabaseNameAsync());
+        using var folder = new Visage.Tests.TestData.TempFolder();
+        var options = FaceIndexOptions.Default with { HnswFromFaces = 20, Hnsw = HnswOptions.Default with { Threads = 1 } };
+        using var gallery = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null));
+        await gallery.AddAsync(Enumerable.Range(0, 30).Select(i => Face($"p{i:D2}", $"{i + 1}", i + 1f)).ToList());
+        await using (var first = await GalleryIndex.OpenAsync(gallery, folder.Path, url, options))
+        {
+            Assert.False(first.Loaded);
+            Assert.Equal("hnsw", first.Kind);
+        }
+
+        // While the replica is down: a face added, a person renamed.
+        await gallery.AddAsync([Face("late", "100", 100f)]);
+        await gallery.RenamePersonAsync("p03", "P three");
+
+        await using var second = await GalleryIndex.OpenAsync(gallery, folder.Path, url, options);
+        Assert.True(second.Loaded, second.WhyBuilt);
+        Assert.Equal(0, second.Sync!.Reconciled);
+        var (now, stamp) = await gallery.ReadIndexFacesAsync();
+        Assert.Equal(PostgresIndexSync.ChangeOf(stamp), second.Sync.AppliedChange);
+        Assert.Equal(Sorted(now.Select(f => KeyValuePair.Create(f.Id, f.Identity))), Sorted(second.FaceIdentities()));
+        Assert.Equal("late", second.Search([100, 0, 0, 0], 1)[0].Identity);
+        Assert.Equal("P three", second.Search([4, 0, 0, 0], 1)[0].Identity);
+    }
 }
