@@ -83,19 +83,21 @@ internal static class ModelCatalog
 
     private const string FaceMeshLicence = "@vladmandic/human: MIT; FaceMesh (MediaPipe): Apache-2.0";
 
-    private static PackEmbedder Faceplugin512(float weight = 1f) => new(
+    private static PackEmbedder Faceplugin512(float weight = 1f, Quantised.QuantiserSettings? int8 = null) => new(
         EmbedderKind.FivePoint,
         [new ModelFile(FacepluginPackage, "package/model/fr_feature.onnx")],
         512,
         new EmbedderSpec(InputSize: 112, ColorOrder: ColorOrder.Bgr, Mean: 127f, Scale: 128f, EmbeddingSize: 512),
-        Weight: weight);
+        Weight: weight,
+        Int8: int8);
 
-    private static PackEmbedder FaceApiResNet(bool flip, float weight = 1f) => new(
+    private static PackEmbedder FaceApiResNet(bool flip, float weight = 1f, Quantised.QuantiserSettings? int8 = null) => new(
         EmbedderKind.DlibChip,
         FaceApiPackage.FaceRecognitionFiles.Select(f => new ModelFile(FaceApiPackage.Package, f)).ToList(),
         128,
         FlipAverage: flip,
-        Weight: weight);
+        Weight: weight,
+        Int8: int8);
 
     public static ModelPack Faceplugin { get; } = new(
         Id: "faceplugin",
@@ -198,11 +200,62 @@ internal static class ModelCatalog
         LandmarkerKind: LandmarkerKind.FaceMesh,
         LandmarkFiles: FaceMeshFiles.Skip(1).ToList());
 
+    private const string Int8Note =
+        "quantised variant: int8 weights (per channel) and uint8 activations, made on this machine from the float " +
+        "networks with activation ranges measured on LFW View 1 DevTrain (Models/Quantised); same licence as the float pack: ";
+
+    // How each network is quantised (measured with bench/Visage.QuantiseBench, see README): weights within
+    // ±63 everywhere, since ONNX Runtime's u8s8 kernels saturate on AVX2 CPUs without VNNI with full 8-bit weights.
+    private static readonly Quantised.QuantiserSettings FeatureInt8 = new(Quantised.RangeChoice.MeanOfItemExtremes, ReduceRange: true);
+    private static readonly Quantised.QuantiserSettings ResNetInt8 = new(Quantised.RangeChoice.Extremes, ReduceRange: true);
+    // The detector stays float: int8 was slower on ONNX Runtime's full level here and moved its scores (see README).
+    private static readonly Quantised.QuantiserSettings? DetectorInt8 = null;
+
+    /// <summary>faceplugin with its encoder run as an int8 network.</summary>
+    public static ModelPack FacepluginInt8 { get; } = new(
+        Id: "faceplugin-int8",
+        Description: "faceplugin, its 512-d encoder quantised to int8",
+        Licence: Int8Note + FacepluginLicence,
+        Detector: UltraFace,
+        Landmarks: Landmarks68,
+        Embedders: [Faceplugin512(int8: FeatureInt8)],
+        DefaultThreshold: 1.2026f,
+        ThresholdProvenance: "to be measured",
+        Int8Detector: DetectorInt8,
+        QuantisedFrom: "faceplugin");
+
+    public static ModelPack FacepluginMeshInt8 { get; } = new(
+        Id: "faceplugin-mesh-int8",
+        Description: "faceplugin-mesh, its 512-d encoder quantised to int8",
+        Licence: Int8Note + FacepluginMesh.Licence,
+        Detector: UltraFace,
+        Landmarks: FaceMeshFiles[0],
+        Embedders: [Faceplugin512(int8: FeatureInt8)],
+        DefaultThreshold: 1.1867f,
+        ThresholdProvenance: "to be measured",
+        LandmarkerKind: LandmarkerKind.FaceMesh,
+        LandmarkFiles: FaceMeshFiles.Skip(1).ToList(),
+        Int8Detector: DetectorInt8,
+        QuantisedFrom: "faceplugin-mesh");
+
+    public static ModelPack FusionInt8 { get; } = new(
+        Id: "fusion-int8",
+        Description: "fusion, both encoders quantised to int8 (the float pack's weights)",
+        Licence: Int8Note + Fusion.Licence,
+        Detector: UltraFace,
+        Landmarks: Landmarks68,
+        Embedders: [Faceplugin512(weight: 0.1328f, int8: FeatureInt8), FaceApiResNet(flip: false, weight: 0.8672f, int8: ResNetInt8)],
+        DefaultThreshold: 0.5881f,
+        ThresholdProvenance: "to be measured",
+        Int8Detector: DetectorInt8,
+        QuantisedFrom: "fusion");
+
     /// <summary>The most accurate pack on LFW View 1 DevTest within 20 ms per face on one thread (see README).</summary>
     public static ModelPack Default => FacepluginMesh;
 
     public static IReadOnlyList<ModelPack> All { get; } =
-        [FacepluginMesh, Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack];
+        [FacepluginMesh, Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack,
+         FacepluginMeshInt8, FusionInt8, FacepluginInt8];
 
     /// <summary>
     /// Liveness networks: each scores a detected face from 0 (a photo, screen or mask) to 1 (a live person).
