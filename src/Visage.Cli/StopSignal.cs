@@ -50,7 +50,9 @@ internal sealed class StopSignal : IDisposable
         // A thread of its own, not a timer: a starved thread pool (a busy machine, blocked workers) must not
         // delay the deadline.
         new Thread(() => EnforceDeadline(code)) { IsBackground = true, Name = "visage stop deadline" }.Start();
-        _stop.Cancel();
+        // A signal can arrive just as the command ends and disposes this: then there is nothing left to cancel.
+        try { _stop.Cancel(); }
+        catch (ObjectDisposedException) { }
     }
 
     private void EnforceDeadline(int code)
@@ -72,8 +74,8 @@ internal sealed class StopSignal : IDisposable
 
     public void Dispose()
     {
-        _finished.Set();
         foreach (var registration in _registrations) registration.Dispose();
+        _finished.Set();
         _stop.Dispose();
     }
 }

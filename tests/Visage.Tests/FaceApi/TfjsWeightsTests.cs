@@ -78,6 +78,7 @@ public sealed class TfjsWeightsTests : IDisposable
 
         var shape = TfjsWeights.Load(WriteModel(manifest, bytes)).Get("shape", 3);
 
+        Assert.NotNull(shape.Integers);
         Assert.Equal([-1, 1404, 1 << 30], shape.Integers);
     }
 

@@ -190,7 +190,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
         await _page.WaitForSelectorAsync(card, new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
         using var api = Api();
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await api.GetAsync("/api/people/Dropped%20Person")).StatusCode);
-        Assert.Equal(0, fixture.Service.People.Faces("Dropped Person").Count);
+        Assert.Empty(fixture.Service.People.Faces("Dropped Person"));
     }
 
     /// <summary>

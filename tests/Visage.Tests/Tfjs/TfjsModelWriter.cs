@@ -104,20 +104,21 @@ internal sealed class TfjsModelWriter
                 manifest.Add(new { name, shape, dtype = "int32" });
                 continue;
             }
+            var values = floats ?? throw new InvalidOperationException($"{name}: neither floats nor integers");
             switch (storage)
             {
                 case WeightStorage.Float32:
-                    foreach (var v in floats!) WriteFloat(bytes, v);
+                    foreach (var v in values) WriteFloat(bytes, v);
                     manifest.Add(new { name, shape, dtype = "float32" });
                     break;
                 case WeightStorage.Float16:
-                    foreach (var v in floats!) WriteHalf(bytes, (Half)v);
+                    foreach (var v in values) WriteHalf(bytes, (Half)v);
                     manifest.Add(new { name, shape, dtype = "float32", quantization = new { dtype = "float16" } });
                     break;
                 case WeightStorage.Uint8:
-                    var min = floats!.Min();
-                    var scale = Math.Max(floats.Max() - min, 1e-6f) / 255f;
-                    foreach (var v in floats) bytes.WriteByte((byte)Math.Round((v - min) / scale));
+                    var min = values.Min();
+                    var scale = Math.Max(values.Max() - min, 1e-6f) / 255f;
+                    foreach (var v in values) bytes.WriteByte((byte)Math.Round((v - min) / scale));
                     manifest.Add(new { name, shape, dtype = "float32", quantization = new { dtype = "uint8", min, scale } });
                     break;
             }

@@ -124,7 +124,7 @@ public sealed class ServiceWebhookAndEventTests(ServiceRecognizerFixture fixture
         // Recognition goes on while the hanging receiver holds its first post: the greeting reaches the other receiver.
         var greeted = await receiver.WaitForAsync("/ok", 1, CameraApi.Patience);
         Assert.Equal(scenario.First, JsonDocument.Parse(greeted[0].Body).RootElement.GetProperty("people")[0].GetString());
-        Assert.NotEmpty(receiver.Posts.Where(p => p.Path == "/hang"));
+        Assert.Contains(receiver.Posts, p => p.Path == "/hang");
         var strangers = await api.WaitForEventsAsync("a stranger", e => e.Count > 0, "&event=unknown");
         var stranger = strangers[0];
         // The camera handed the stranger to the service's Strangers too, to be grouped with the others seen.
