@@ -2,7 +2,7 @@
 """Every figure of README's "Speed" section in one run, and the section itself.
 
     bench/speed [--images FOLDER] [--count 200] [--rounds 3] [--packs fusion,faceplugin] [--out bench-out/speed]
-                [--int8-packs faceplugin-int8,...] [--targets faceplugin=12,fusion=20]
+                [--int8-packs fusion-int8] [--targets faceplugin=12,fusion=20]
                 [--skip-evaluate | --evaluate-from EVALUATE.json] [--quiet-below LOAD --quiet-wait MINUTES]
 
 (bench/speed installs python3-opencv when run as root, builds the CLI, then runs this.) For each pack:
@@ -111,7 +111,7 @@ def main():
     parser.add_argument("--packs", default="fusion,faceplugin", help="packs measured beside the Python peer")
     parser.add_argument("--solo-packs", default="faceplugin-mesh",
                         help="packs the peer cannot run (FaceMesh landmarks): measured by visage bench alone")
-    parser.add_argument("--int8-packs", default="faceplugin-int8,faceplugin-mesh-int8,fusion-int8",
+    parser.add_argument("--int8-packs", default="fusion-int8",
                         help="quantised packs: measured by visage bench alone (no peer, no service), rows beside the float ones")
     parser.add_argument("--targets", default="faceplugin=12,fusion=20",
                         help="issue 12's CPU ms per face on one thread; a PACK-int8 or PACK-mesh-int8 pack is held to PACK's")

@@ -47,15 +47,13 @@ public sealed class Int8QuantiserTests(ITestOutputHelper output)
 
     /// <summary>
     /// Each int8 pack, its float pack, and the lowest cosine similarity allowed between their encodings of the
-    /// photos below. Measured on an AMD EPYC (family 25 model 1, AVX2), 2026-12-01: at least 0.9819, 0.9821 and
-    /// 0.9970 (faceplugin's encoder loses more than the ResNet, whose share of fusion's distance is 0.87); the
-    /// bounds leave a margin for other CPUs' integer kernels.
+    /// photos below: measured at least 0.9992 (mean 0.9994) on an AMD EPYC (family 25 model 1, AVX2), 2026-12-01;
+    /// the bound leaves a margin for other CPUs' integer kernels. (faceplugin's encoder, quantised, measured 0.9819:
+    /// it is not offered, see README.)
     /// </summary>
     public static TheoryData<string, string, double> Int8Packs() => new()
     {
-        { "faceplugin", "faceplugin-int8", 0.97 },
-        { "faceplugin-mesh", "faceplugin-mesh-int8", 0.97 },
-        { "fusion", "fusion-int8", 0.99 },
+        { "fusion", "fusion-int8", 0.995 },
     };
 
     [Theory]

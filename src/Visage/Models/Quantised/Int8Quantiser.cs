@@ -361,7 +361,7 @@ internal static class Int8Quantiser
 
         private NodeProto Quantise(string output, string input, string scale, string zero)
         {
-            var node = new NodeProto { OpType = "QuantizeLinear", Domain = domain, Name = output };
+            var node = new NodeProto { OpType = "QuantizeLinear", Domain = domain, Name = $"{output}/QuantizeLinear" };
             node.Input.AddRange([input, scale, zero]);
             node.Output.Add(output);
             return node;
@@ -369,7 +369,7 @@ internal static class Int8Quantiser
 
         private NodeProto Dequantise(string output, string input, string scale, string zero, int? axis)
         {
-            var node = new NodeProto { OpType = "DequantizeLinear", Domain = domain, Name = output };
+            var node = new NodeProto { OpType = "DequantizeLinear", Domain = domain, Name = $"{output}/DequantizeLinear" };
             node.Input.AddRange([input, scale, zero]);
             node.Output.Add(output);
             if (axis is { } a)
