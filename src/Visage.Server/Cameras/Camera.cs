@@ -6,7 +6,8 @@ namespace Visage.Server.Cameras;
 /// A camera of the service, as stored: its source (an rtsp://, rtsps:// or http(s):// address, a local camera's
 /// index, or a video file on the server), its greeting vote (<see cref="ConfirmFrames"/> of the last
 /// <see cref="WindowFrames"/>, then <see cref="Cooldown"/>), the smallest face it looks at, and whether the server
-/// says the greetings aloud. <see cref="Source"/> holds the password; only <see cref="MaskedSource"/> is ever shown.
+/// says the greetings aloud, and whether each face must pass the liveness check (<see cref="Liveness"/>: a photo held
+/// up is never greeted). <see cref="Source"/> holds the password; only <see cref="MaskedSource"/> is ever shown.
 /// </summary>
 public sealed record Camera(
     string Id,
@@ -19,7 +20,8 @@ public sealed record Camera(
     int MinFaceSize,
     bool GreetAloud,
     RtspTransport RtspTransport,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    bool Liveness = false)
 {
     public VideoSource VideoSource => Parse(Source);
 

@@ -39,7 +39,8 @@ internal static class CameraEndpoints
                 return await SaveAsync(draft, request, workers, created: true);
             })
             .WithName("AddCamera")
-            .WithSummary("Adds a camera ({\"name\",\"source\"}, optionally the vote, cooldown, minimum face size, greetAloud, rtspTransport); it starts at once")
+            .WithSummary("Adds a camera ({\"name\",\"source\"}, optionally the vote, cooldown, minimum face size, greetAloud, liveness, rtspTransport); it starts at once")
+            .WithDescription("'liveness': true checks every face with the liveness network (loaded on first need, other cameras untouched): each event's face carries its 'liveness' {score, threshold, live}, and a face that fails is never greeted.")
             .Produces<CameraJson>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPatch("/{id}", async (string id, CameraRequest request, CameraWorkers workers) =>
@@ -162,6 +163,7 @@ internal static class CameraEndpoints
             Cooldown = cooldown,
             MinFaceSize = minFace,
             GreetAloud = request.GreetAloud ?? camera.GreetAloud,
+            Liveness = request.Liveness ?? camera.Liveness,
             RtspTransport = transport,
         };
         try

@@ -78,6 +78,9 @@ internal sealed class CameraRunner : IWatchEventSink
             WelcomeLoop loop;
             try
             {
+                // The first camera that asks for liveness loads the network into the shared recognizer; the
+                // other cameras run on meanwhile, and a failure here is retried like a source that will not open.
+                if (_camera.Liveness) await _service.EnsureLivenessAsync(ct).ConfigureAwait(false);
                 loop = await WelcomeLoop.OpenAsync(Settings(), Warn, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -173,6 +176,7 @@ internal sealed class CameraRunner : IWatchEventSink
         Cooldown = _camera.Cooldown,
         MinFaceSize = _camera.MinFaceSize,
         Voice = _camera.GreetAloud ? "auto" : "none",
+        Liveness = _camera.Liveness,
         ReportUnknownFaces = true,
         Policy = _policy,
         Strangers = _strangers ??= new StrangerPolicy(_service.People.Threshold.Value, _camera.ConfirmFrames, _camera.WindowFrames,
@@ -213,12 +217,15 @@ internal sealed class CameraRunner : IWatchEventSink
 
     Task IWatchEventSink.CompleteAsync(CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>Hands each stranger reported to the service's strangers, who group them for naming (queued, never waited on).</summary>
+    /// <summary>
+    /// Hands each stranger reported to the service's strangers, who group them for naming (queued, never waited on).
+    /// A face that failed the liveness check is left out: it is likely a photo held up, perhaps of someone known.
+    /// </summary>
     private void ReportStrangers(WatchEvent e)
     {
         if (e.FaceJpegs is not { } crops) return;
         for (var i = 0; i < e.Faces.Count && i < crops.Count; i++)
-            if (e.Faces[i].Embedding is { } encoding)
+            if (e.Faces[i].Embedding is { } encoding && e.Faces[i].Liveness is not { IsLive: false })
                 _service.Strangers.Post(new StrangerSighting(encoding, crops[i], $"camera {_camera.Name}", e.Time,
                     $"camera {_camera.Id} {e.Time.ToUnixTimeMilliseconds()} {i}"));
     }

@@ -12,7 +12,9 @@ public sealed class CameraStore
 
     private CameraStore(LocalDatabase database) => _database = database;
 
-    public static CameraStore Open(string dataFolder) => new(LocalDatabase.Open(dataFolder, "cameras.db", """
+    public static CameraStore Open(string dataFolder)
+    {
+        var database = LocalDatabase.Open(dataFolder, "cameras.db", """
         CREATE TABLE IF NOT EXISTS cameras (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
@@ -24,9 +26,31 @@ public sealed class CameraStore
             min_face_size INTEGER NOT NULL,
             greet_aloud INTEGER NOT NULL,
             rtsp_transport TEXT NOT NULL,
-            created_at TEXT NOT NULL
+            created_at TEXT NOT NULL,
+            liveness INTEGER NOT NULL DEFAULT 0
         )
-        """));
+        """);
+        AddLivenessColumn(database);
+        return new CameraStore(database);
+    }
+
+    /// <summary>A cameras.db of a service before the liveness setting gets the column, every camera off.</summary>
+    private static void AddLivenessColumn(LocalDatabase database)
+    {
+        using var connection = database.Connect();
+        using var transaction = connection.BeginTransaction();
+        using (var columns = LocalDatabase.Command(connection, "SELECT COUNT(*) FROM pragma_table_info('cameras') WHERE name = 'liveness'"))
+        {
+            columns.Transaction = transaction;
+            if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) > 0) return;
+        }
+        using (var alter = LocalDatabase.Command(connection, "ALTER TABLE cameras ADD COLUMN liveness INTEGER NOT NULL DEFAULT 0"))
+        {
+            alter.Transaction = transaction;
+            alter.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
 
     public IReadOnlyList<Camera> List()
     {
@@ -49,17 +73,18 @@ public sealed class CameraStore
         {
             _database.Execute("""
                 INSERT INTO cameras (id, name, source, enabled, confirm_frames, window_frames, cooldown_ms, min_face_size,
-                                     greet_aloud, rtsp_transport, created_at)
-                VALUES ($id, $name, $source, $enabled, $confirm, $window, $cooldown, $min, $aloud, $transport, $created)
+                                     greet_aloud, rtsp_transport, created_at, liveness)
+                VALUES ($id, $name, $source, $enabled, $confirm, $window, $cooldown, $min, $aloud, $transport, $created, $liveness)
                 ON CONFLICT(id) DO UPDATE SET name = $name, source = $source, enabled = $enabled, confirm_frames = $confirm,
                     window_frames = $window, cooldown_ms = $cooldown, min_face_size = $min, greet_aloud = $aloud,
-                    rtsp_transport = $transport
+                    rtsp_transport = $transport, liveness = $liveness
                 """,
                 ("$id", camera.Id), ("$name", camera.Name), ("$source", camera.Source), ("$enabled", camera.Enabled ? 1 : 0),
                 ("$confirm", camera.ConfirmFrames), ("$window", camera.WindowFrames),
                 ("$cooldown", (long)camera.Cooldown.TotalMilliseconds), ("$min", camera.MinFaceSize),
                 ("$aloud", camera.GreetAloud ? 1 : 0), ("$transport", camera.RtspTransport.ToString().ToLowerInvariant()),
-                ("$created", camera.CreatedAt.ToString("O", CultureInfo.InvariantCulture)));
+                ("$created", camera.CreatedAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("$liveness", camera.Liveness ? 1 : 0));
             return true;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19) // a constraint: the name is taken
@@ -81,5 +106,6 @@ public sealed class CameraStore
         r.GetInt32(r.GetOrdinal("min_face_size")),
         r.GetInt64(r.GetOrdinal("greet_aloud")) != 0,
         Enum.Parse<RtspTransport>(r.GetString(r.GetOrdinal("rtsp_transport")), ignoreCase: true),
-        DateTimeOffset.Parse(r.GetString(r.GetOrdinal("created_at")), CultureInfo.InvariantCulture));
+        DateTimeOffset.Parse(r.GetString(r.GetOrdinal("created_at")), CultureInfo.InvariantCulture),
+        r.GetInt64(r.GetOrdinal("liveness")) != 0);
 }

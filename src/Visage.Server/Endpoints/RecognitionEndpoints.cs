@@ -16,14 +16,15 @@ internal static class RecognitionEndpoints
         var group = routes.MapGroup("/api").WithTags("Recognition").RequireAuthorization(Policies.Recognize)
             .DisableAntiforgery();
 
-        group.MapPost("/recognize", async (IFormFile? image, int? top, VisageService service, CancellationToken ct) =>
+        group.MapPost("/recognize", async (IFormFile? image, int? top, bool? liveness, VisageService service, CancellationToken ct) =>
             {
                 if (image is null) return Uploads.Missing("image");
-                return TypedResults.Ok(await RecognizeAsync(service, image, top, "upload", ct));
+                if (liveness == true) await service.EnsureLivenessAsync(ct);
+                return TypedResults.Ok(await RecognizeAsync(service, image, top, "upload", ct, liveness));
             })
             .WithName("Recognize")
             .WithSummary("Who is in a photo: every face with its box, landmarks, person (null: unknown), distance and nearest candidates")
-            .WithDescription("Send the photo as multipart field 'image'. 'top' caps the candidates per face (default 3). The answer names the threshold used, the model, and milliseconds per stage.")
+            .WithDescription("Send the photo as multipart field 'image'. 'top' caps the candidates per face (default 3). 'liveness=true' checks each face with the liveness network (loaded on first need): each face carries 'liveness' {score, threshold, live}, and one that fails is nobody. The answer names the threshold used, the model, and milliseconds per stage.")
             .Produces<IdentifyJson>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -89,13 +90,14 @@ internal static class RecognitionEndpoints
     }
 
     /// <summary>Recognizes every face of the upload; the unknown ones are reported to the strangers, as <paramref name="seenBy"/>.</summary>
+    /// <param name="liveness">Check each face's liveness (true), never (false), or as the recognizer was loaded (null).</param>
     private static async Task<IdentifyJson> RecognizeAsync(VisageService service, IFormFile image, int? top,
-        string seenBy, CancellationToken ct)
+        string seenBy, CancellationToken ct, bool? liveness = null)
     {
         var total = Stopwatch.StartNew();
         using var photo = await Uploads.DecodeAsync(service.Recognizer, "image", image, ct);
         var decoded = total.Elapsed.TotalMilliseconds;
-        var faces = service.Recognizer.Find(photo);
+        var faces = liveness is { } check ? service.Recognizer.Find(photo, check) : service.Recognizer.Find(photo);
         var found = total.Elapsed.TotalMilliseconds;
         var people = service.People;
         var threshold = people.Threshold;

@@ -35,6 +35,14 @@ public sealed class VisageService : IDisposable
     /// <summary>The unknown faces seen (recognize, live frames, cameras), grouped; report one with <c>ReportAsync</c>.</summary>
     public StrangerFaces Strangers { get; }
 
+    /// <summary>
+    /// Makes sure the recognizer has its liveness network (the library's default one), loading it on first need:
+    /// a camera with <c>liveness</c> on, or a recognition asked with <c>liveness=true</c>. Nothing else changes: the
+    /// recognizer, the gallery and the cameras running stay as they are.
+    /// </summary>
+    public Task EnsureLivenessAsync(CancellationToken ct = default) =>
+        Recognizer.LivenessModel is not null ? Task.CompletedTask : Recognizer.LoadLivenessAsync(ct: ct);
+
     /// <summary>The gallery as the options name it (what responses call <c>gallery</c>), a store URL without its password.</summary>
     public string Gallery => People.Shown(Options.Gallery);
 

@@ -209,7 +209,8 @@ public sealed class Strangers : IDisposable
     private IEnumerable<StrangerSighting> Unknown(FaceImage image, IReadOnlyList<Identification> identified, string source,
         DateTimeOffset seenAt)
     {
-        foreach (var who in identified.Where(i => !i.IsKnown))
+        // A face that failed the liveness check is likely a photo held up (perhaps of someone known): not a stranger.
+        foreach (var who in identified.Where(i => !i.IsKnown && i.Face.Liveness is not { IsLive: false }))
         {
             var box = who.Face.Box;
             var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(FormattableString.Invariant(

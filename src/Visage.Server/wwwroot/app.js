@@ -615,7 +615,7 @@ function cameraCard(camera) {
   source.className = 'source';
   source.textContent = `${camera.source} · greet after ${camera.confirmFrames} of ${camera.windowFrames} frames, ` +
     `cooldown ${camera.cooldownSeconds} s${camera.minFaceSize ? `, faces from ${camera.minFaceSize} px` : ''}` +
-    `${camera.greetAloud ? ', said aloud' : ''}`;
+    `${camera.greetAloud ? ', said aloud' : ''}${camera.liveness ? ', liveness checked' : ''}`;
   const stats = document.createElement('p');
   stats.className = 'stats';
   const actions = document.createElement('div');
@@ -677,6 +677,7 @@ async function cameraAction(action, camera) {
     $('#camera-field-minface').value = camera.minFaceSize;
     $('#camera-field-transport').value = camera.rtspTransport;
     $('#camera-field-aloud').checked = camera.greetAloud;
+    $('#camera-field-liveness').checked = camera.liveness;
     $('#camera-save').textContent = `Save ${camera.name}`;
     $('#camera-cancel').hidden = false;
     return;
@@ -705,6 +706,7 @@ $('#camera-form').addEventListener('submit', async event => {
     minFaceSize: parseInt($('#camera-field-minface').value || '0', 10),
     rtspTransport: $('#camera-field-transport').value,
     greetAloud: $('#camera-field-aloud').checked,
+    liveness: $('#camera-field-liveness').checked,
   };
   try {
     await api(id ? `/api/cameras/${id}` : '/api/cameras', { method: id ? 'PATCH' : 'POST', json });
@@ -773,6 +775,7 @@ function eventRow(e) {
     cell.textContent = text;
     row.append(cell);
   }
+  row.append(livenessCell(e.faces));
   const cell = document.createElement('td');
   if (e.snapshot) {
     const link = document.createElement('a');
@@ -787,6 +790,21 @@ function eventRow(e) {
   }
   row.append(cell);
   return row;
+}
+
+// Each face's liveness check, when its camera asks for one: "live 0.93" or "not live 0.08" (threshold in the tooltip).
+function livenessCell(faces) {
+  const cell = document.createElement('td');
+  cell.className = 'liveness';
+  for (const face of faces.filter(f => f.liveness)) {
+    const check = document.createElement('span');
+    check.className = `check ${face.liveness.live ? 'live' : 'not-live'}`;
+    check.textContent = `${face.liveness.live ? 'live' : 'not live'} ${face.liveness.score.toFixed(2)}`;
+    check.title = `liveness score ${face.liveness.score} against the threshold ${face.liveness.threshold}` +
+      (face.liveness.live ? '' : ': never greeted');
+    cell.append(check, ' ');
+  }
+  return cell;
 }
 
 async function loadUnknown() {

@@ -159,10 +159,11 @@ internal static class ModelCatalog
         Detector: UltraFace,
         Landmarks: Landmarks68,
         Embedders: [MobileFaceNet()],
-        DefaultThreshold: 0.0145f,
+        DefaultThreshold: 0.0315f,
         ThresholdProvenance:
-            "not usable yet: 60.40% on LFW View 1 pairsDevTest.txt (threshold 0.0145 from pairsDevTrain.txt, 60.55%); " +
-            "its encodings collapse (mean distance 0.013 same person, 0.018 different, with RGB or BGR, -1..1 or 0..1 input)");
+            "not usable: 67.50% on LFW View 1 pairsDevTest.txt (threshold 0.0315 from pairsDevTrain.txt, 64.36%), read " +
+            "with its misfused PReLUs repaired (60.40% without); the published weights' batch-norm statistics leave " +
+            "every face nearly the same encoding, whatever the input's colour order or range (see README)");
 
     public static ModelPack FaceResPack { get; } = new(
         Id: "faceres",
@@ -240,12 +241,20 @@ internal static class ModelCatalog
     /// </summary>
     public static IReadOnlyList<LivenessModel> LivenessModels { get; } =
     [
-        // faceplugin's lib/fr_liveness.js: the box grown 2.7 times (less where the image ends), 128x128 RGB
-        // 0..255, softmax over three classes of which the first is live.
+        // faceplugin's lib/fr_liveness.js: the box grown 2.7 times (less where the image ends, then shifted in),
+        // resized to 128x128, values 0..255, softmax over three classes of which the first is live. Channels BGR,
+        // not what that JS ends up feeding: it copies the first three channels of cv.imread(canvas), which is RGBA,
+        // while the package's JS is written for BGR images throughout (fr_detect.js converts "BGR2RGB" for the
+        // detector, so the detector gets BGR there), as faceplugin's own Python SDK is (cv2.imread images fed as
+        // they are). The network is Silent-Face-Anti-Spoofing's MiniFASNet (its graph: SE blocks, a 128-unit
+        // linear with batch norm, three classes; its crop, 2.7 with the same clamping), which that project trains
+        // and runs on cv2.imread BGR images at 0..255. See README (Liveness).
         new LivenessModel("faceplugin-liveness",
             "faceplugin's liveness network (real and two spoof classes), 128x128 on the box grown 2.7 times",
-            FacepluginLicence, [new ModelFile(FacepluginPackage, "package/model/fr_liveness.onnx")],
-            InputSize: 128, CropScale: 2.7f, SquareCrop: false, ColorOrder: ColorOrder.Rgb, Mean: 0f, Scale: 1f,
+            "MIT (package.json); the network is Silent-Face-Anti-Spoofing's MiniFASNet (that project: Apache-2.0, " +
+            "MIT in its earlier history); how these weights were trained is not documented",
+            [new ModelFile(FacepluginPackage, "package/model/fr_liveness.onnx")],
+            InputSize: 128, CropScale: 2.7f, SquareCrop: false, ColorOrder: ColorOrder.Bgr, Mean: 0f, Scale: 1f,
             Output: LivenessOutput.Softmax, LiveIndex: 0, Threshold: 0.5f),
         // Human's antispoof.json (converted from the Kaggle notebook anku420/fake-face-detection, as its
         // model.json says): 128x128 RGB 0..1 of the face crop, one sigmoid "real" score.

@@ -23,6 +23,8 @@ internal sealed class ModelStore(VisageHome home)
 
     public bool IsInstalled(ModelPack pack) => pack.Files.All(f => File.Exists(FilePath(f)));
 
+    public bool IsInstalled(LivenessModel model) => model.Files.All(f => File.Exists(FilePath(f)));
+
     /// <summary>Installs every file of the pack that is not there yet.</summary>
     public Task EnsureAsync(ModelPack pack, IProgress<FetchProgress>? progress = null,
         CancellationToken ct = default) =>

@@ -30,4 +30,15 @@ internal static class OnnxModels
         }
         return OnnxBatching.MakeBatchDynamic(bytes);
     }
+
+    /// <summary>
+    /// What converting the file changed beyond translating ops, for a pipeline's fingerprint: empty for an
+    /// <c>.onnx</c> file and for a TensorFlow.js model read as written, so those fingerprints stay as they were.
+    /// </summary>
+    public static string ConversionNote(string path)
+    {
+        if (!path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return "";
+        var repaired = TfjsGraphModel.Load(path).RepairedPrelus.Count;
+        return repaired == 0 ? "" : $" with {repaired} misfused PReLUs read as trained";
+    }
 }

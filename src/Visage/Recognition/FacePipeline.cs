@@ -105,7 +105,7 @@ internal sealed class FacePipeline(
                 return new FacePipeline(loadedDetector, null, seedEmbedder, ModelChoice.SeedThreshold,
                     PipelineFingerprint.Create(seedEmbedder.ModelId, detectorText,
                         [.. detectorParts, "the box cropped as it is, 96x96 RGB / 255"]))
-                    { Plans = planner.Choices, Liveness = liveness, LivenessThreshold = livenessThreshold };
+                    { Plans = planner.Choices, Gate = LoadedGate(liveness, livenessThreshold) };
             }
 
             ILandmarker loadedLandmarker = pack.LandmarkerKind switch
@@ -131,9 +131,9 @@ internal sealed class FacePipeline(
             var quantisedParts = planner.Choices.Where(c => Models.Quantised.QuantisedNetworks.IsQuantised(c.Model))
                 .Select(c => $"int8 network {c.Model.Name} sha256 {c.Model.Sha256}");
             var fingerprint = PipelineFingerprint.Create(pack.Id, detectorText,
-                [.. detectorParts, .. LandmarkParts(pack), .. pack.Embedders.Select(Describe), .. quantisedParts]);
+                [.. detectorParts, .. LandmarkParts(pack), .. pack.Embedders.Select(e => Describe(e, store)), .. quantisedParts]);
             return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold, fingerprint)
-                { Plans = planner.Choices, Liveness = liveness, LivenessThreshold = livenessThreshold };
+                { Plans = planner.Choices, Gate = LoadedGate(liveness, livenessThreshold) };
         }
         catch (Exception e)
         {
@@ -175,9 +175,11 @@ internal sealed class FacePipeline(
     private static string Pinned(ModelFile file) =>
         $"{file.Package.Spec} sha512-{file.Package.Sha512Base64} {file.PathInPackage}";
 
-    private static string Describe(PackEmbedder part) => string.Create(CultureInfo.InvariantCulture,
+    private static string Describe(PackEmbedder part, ModelStore store) => string.Create(CultureInfo.InvariantCulture,
         $"embedder {part.Kind} {part.Dimensions}-d weight {part.Weight:R} flip {part.FlipAverage} " +
-        $"input {part.Network} files {string.Join(", ", part.Files.Select(Pinned))}") + (part.Int8 is { } q ? $" {Int8Text(q)}" : "");
+        $"input {part.Network} files {string.Join(", ", part.Files.Select(Pinned))}") +
+        (part.Kind == EmbedderKind.FivePoint ? OnnxModels.ConversionNote(store.FilePath(part.Files[0])) : "") +
+        (part.Int8 is { } q ? $" {Int8Text(q)}" : "");
 
     private static IFaceEmbedder LoadEmbedder(PackEmbedder part, ModelPack pack, ModelStore store,
         ExecutionPlanner planner, CancellationToken ct)
@@ -201,18 +203,61 @@ internal sealed class FacePipeline(
         }
     }
 
-    /// <summary>The liveness network, when the options asked for one (it does not shape encodings: not in the fingerprint).</summary>
-    internal ILivenessScorer? Liveness { get; private init; }
+    /// <summary>A loaded liveness network and the score a face needs to pass it.</summary>
+    /// <param name="ByDefault">Loaded with the pipeline's options (every face found is checked unless a caller says
+    /// otherwise), rather than attached later for the callers that ask (<see cref="AttachLivenessAsync"/>).</param>
+    internal sealed record LivenessGate(ILivenessScorer Scorer, float Threshold, bool ByDefault);
+
+    private static LivenessGate? LoadedGate(ILivenessScorer? scorer, float threshold) =>
+        scorer is null ? null : new LivenessGate(scorer, threshold, ByDefault: true);
+
+    private volatile LivenessGate? _gate;
+    private readonly SemaphoreSlim _attaching = new(1, 1);
+
+    /// <summary>The liveness network and its threshold, once loaded (it does not shape encodings: not in the fingerprint).</summary>
+    internal LivenessGate? Gate { get => _gate; private init => _gate = value; }
+
+    /// <summary>The liveness network, when the options asked for one or one was attached since.</summary>
+    internal ILivenessScorer? Liveness => _gate?.Scorer;
 
     /// <summary>The score a face needs to pass the liveness check.</summary>
-    internal float LivenessThreshold { get; private init; }
+    internal float LivenessThreshold => _gate?.Threshold ?? 0f;
+
+    /// <summary>
+    /// Loads <paramref name="model"/> into a running pipeline that has no liveness network yet, for callers that
+    /// ask for a check (faces found by others stay unchecked); threads analysing images meanwhile are not held up.
+    /// False when one was loaded already (the same model; another is an <see cref="InvalidSettingException"/>).
+    /// </summary>
+    internal async Task<bool> AttachLivenessAsync(LivenessModel model, float? threshold, ModelStore store,
+        ExecutionTuning tuning, int? threads, IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
+    {
+        await _attaching.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_gate is { } loaded)
+            {
+                if (!string.Equals(loaded.Scorer.ModelId, model.Id, StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidSettingException(VisageSetting.Liveness,
+                        $"this recognizer checks liveness with {loaded.Scorer.ModelId} already, not {model.Id}");
+                return false;
+            }
+            var planner = ExecutionPlanner.ForHome(store.Home, tuning, threads);
+            var scorer = await LivenessScorers.LoadAsync(model, store, planner, progress, ct).ConfigureAwait(false);
+            _gate = new LivenessGate(scorer, threshold ?? model.Threshold, ByDefault: false);
+            return true;
+        }
+        finally
+        {
+            _attaching.Release();
+        }
+    }
 
     /// <summary>The faces with their liveness checks (all of an image's faces in one run); unchanged without a liveness network.</summary>
     public IReadOnlyList<Face> CheckLiveness(Mat bgrImage, IReadOnlyList<Face> faces)
     {
-        if (Liveness is null || faces.Count == 0) return faces;
-        var scores = Liveness.Score(bgrImage, faces.Select(f => f.Box).ToList());
-        return faces.Select((f, i) => f with { Liveness = new LivenessCheck(scores[i], LivenessThreshold) }).ToList();
+        if (_gate is not { } gate || faces.Count == 0) return faces;
+        var scores = gate.Scorer.Score(bgrImage, faces.Select(f => f.Box).ToList());
+        return faces.Select((f, i) => f with { Liveness = new LivenessCheck(scores[i], gate.Threshold) }).ToList();
     }
 
     /// <summary>How each network runs on this machine (the execution plan chosen for it), in load order.</summary>
@@ -255,7 +300,8 @@ internal sealed class FacePipeline(
         detector.Dispose();
         landmarker?.Dispose();
         embedder.Dispose();
-        Liveness?.Dispose();
+        _gate?.Scorer.Dispose();
+        _attaching.Dispose();
     }
 
     /// <summary>Planning steps as load progress, reported on the caller's thread and in order.</summary>

@@ -41,4 +41,34 @@ public sealed class ModelFetchCliTests : IDisposable
         Assert.Equal(ModelCatalog.Default.DefaultThreshold, pack.GetProperty("threshold").GetSingle());
         Assert.True(pack.GetProperty("isDefault").GetBoolean());
     }
+
+    [Fact]
+    public async Task Models_list_names_each_liveness_network_its_package_and_licence_in_the_packs_field_names()
+    {
+        var result = await VisageCli.RunAsync("models", "list", "--json");
+        var table = await VisageCli.RunAsync("models", "list");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("liveness", table.Out);
+        var liveness = result.Json.GetProperty("liveness").EnumerateArray().ToList();
+        Assert.Equal(ModelCatalog.LivenessModels.Select(m => m.Id).Order(), liveness.Select(m => m.GetProperty("id").GetString()).Order());
+        var first = liveness[0];
+        Assert.Equal(RecognizerOptions.DefaultLivenessModel, first.GetProperty("id").GetString());
+        Assert.True(first.GetProperty("isDefault").GetBoolean());
+        Assert.Single(liveness, m => m.GetProperty("isDefault").GetBoolean());
+        foreach (var model in liveness)
+        {
+            var id = model.GetProperty("id").GetString()!;
+            var known = ModelCatalog.GetLiveness(id);
+            Assert.Equal(known.Licence, model.GetProperty("licence").GetString());
+            Assert.Equal(known.Threshold, model.GetProperty("threshold").GetSingle());
+            Assert.Equal(known.Files[0].Package.Name, model.GetProperty("packages")[0].GetProperty("name").GetString());
+            Assert.Equal(known.Files.Count, model.GetProperty("files").GetArrayLength());
+            foreach (var field in new[] { "description", "inputSize", "installed", "folder" }) Assert.True(model.TryGetProperty(field, out _), field);
+        }
+        Assert.Contains("MIT", first.GetProperty("licence").GetString());
+        Assert.Contains(liveness, m => m.GetProperty("id").GetString() == "human-antispoof"
+                                        && m.GetProperty("licence").GetString()!.Contains("no licence stated"));
+    }
 }

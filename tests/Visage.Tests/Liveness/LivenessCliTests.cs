@@ -114,6 +114,59 @@ public sealed class LivenessCliTests(WatchScenarioFixture scenario, ITestOutputH
     }
 
     [Fact]
+    public async Task A_liveness_network_loaded_later_checks_only_the_callers_that_ask_and_lets_a_loop_ask()
+    {
+        using var recognizer = await FaceRecognizer.LoadAsync();
+        using var people = await People.OpenAsync(recognizer, scenario.Db);
+        using var photo = await recognizer.ReadImageAsync(Lfw.PhotosOf(scenario.First)[1]);
+        Assert.Null(recognizer.Find(photo).Single().Liveness);
+        Assert.Equal(VisageSetting.Liveness, Assert.Throws<InvalidSettingException>(() => recognizer.Find(photo, checkLiveness: true)).Setting);
+
+        // Several callers at once: the network is loaded once.
+        var loads = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => recognizer.LoadLivenessAsync())));
+        Assert.Equal(1, loads.Count(loaded => loaded));
+        Assert.Equal(RecognizerOptions.DefaultLivenessModel, recognizer.LivenessModel);
+        Assert.Equal(0.5f, recognizer.LivenessThreshold);
+        var other = await Assert.ThrowsAsync<InvalidSettingException>(() => recognizer.LoadLivenessAsync("human-liveness"));
+        Assert.Contains(RecognizerOptions.DefaultLivenessModel, other.Message);
+
+        // Faces found without asking stay unchecked; asked, each carries its check, and the same score a
+        // recognizer loaded with the network from the start gives.
+        Assert.Null(recognizer.Find(photo).Single().Liveness);
+        Assert.Null(recognizer.Find(photo, checkLiveness: false).Single().Liveness);
+        var check = recognizer.Find(photo, checkLiveness: true).Single().Liveness;
+        Assert.NotNull(check);
+        using (var gated = await FaceRecognizer.LoadAsync(new RecognizerOptions { Liveness = RecognizerOptions.DefaultLivenessModel }))
+        {
+            using var same = await gated.ReadImageAsync(Lfw.PhotosOf(scenario.First)[1]);
+            Assert.Equal(gated.Find(same).Single().Liveness!.Score, check.Score, 5);
+        }
+
+        // A welcome loop asking for liveness now runs, every face checked.
+        var events = new List<Visage.Video.WatchEvent>();
+        await using var loop = await WelcomeLoop.OpenAsync(new WatchSettings
+        {
+            Source = new Visage.Video.VideoSource.File(scenario.Video), Liveness = true, Voice = "none",
+            Pacing = Visage.Video.FilePacing.EveryFrame, LogEveryFrame = true, EventLog = _temp.File("loop.jsonl"),
+        });
+        var summary = await loop.RunAsync(people, new CollectingSink(events));
+        Assert.Null(summary.Error);
+        var faces = events.SelectMany(e => e.Faces).ToList();
+        Assert.NotEmpty(faces);
+        Assert.All(faces, f => Assert.NotNull(f.Liveness));
+    }
+
+    private sealed class CollectingSink(List<Visage.Video.WatchEvent> events) : Visage.Video.IWatchEventSink
+    {
+        public void Post(Visage.Video.WatchEvent e)
+        {
+            lock (events) events.Add(e);
+        }
+
+        public Task CompleteAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task A_liveness_threshold_without_liveness_is_a_one_line_error()
     {
         var result = await VisageCli.RunAsync("identify", Lfw.PhotosOf(scenario.First)[1], "--db", scenario.Db,

@@ -53,6 +53,35 @@ public sealed class LivenessScorerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Faceplugins_network_is_fed_the_image_as_opencv_reads_it_bgr_not_the_channels_swapped()
+    {
+        // The network is trained on cv2.imread (BGR) images (see the catalogue and README); the package's JS feeds
+        // RGB only because it copies a canvas's RGBA as it comes. The same face with its channels swapped scores
+        // differently, so the order matters, and the scorer must give what the BGR image gives.
+        var model = ModelCatalog.GetLiveness("faceplugin-liveness");
+        Assert.Equal(ColorOrder.Bgr, model.ColorOrder);
+        using var scorer = await LivenessScorers.LoadAsync(model, _store);
+        var (image, box) = Face("Aaron_Peirsol", 1);
+        using (image)
+        using (var swapped = image.CvtColor(ColorConversionCodes.BGR2RGB))
+        using (var crop = ((LivenessNetwork)scorer).Crop(image, box))
+        using (var resized = crop.Resize(new Size(model.InputSize, model.InputSize)))
+        {
+            var asRead = scorer.Score(image, [box])[0];
+            Assert.NotEqual(asRead, scorer.Score(swapped, [box])[0], 3);
+            // By hand: the crop resized, planes in the image's own order (B, G, R), values 0..255, softmax, first class.
+            var input = new float[3 * model.InputSize * model.InputSize];
+            for (var c = 0; c < 3; c++)
+            for (var y = 0; y < model.InputSize; y++)
+            for (var x = 0; x < model.InputSize; x++)
+                input[(c * model.InputSize + y) * model.InputSize + x] = resized.At<Vec3b>(y, x)[c];
+            var logits = ((LivenessNetwork)scorer).Network.Run(input, 1)[0];
+            var exps = logits.Select(v => Math.Exp(v - logits.Max())).ToArray();
+            Assert.Equal(exps[0] / exps.Sum(), asRead, 3);
+        }
+    }
+
+    [Fact]
     public void The_crop_grows_the_box_but_stays_inside_the_image()
     {
         var model = ModelCatalog.GetLiveness("faceplugin-liveness");

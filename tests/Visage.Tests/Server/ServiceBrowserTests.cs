@@ -156,6 +156,24 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
         Assert.Contains("(live)", await _page.InnerTextAsync("#events-live"));
         await ScreenshotAsync("events.png");
         await BlurredScreenshotAsync("readme-events-blurred.png", "#unknown-grid img, #events-table img");
+        Assert.Equal(0, await _page.Locator("#events-table td.liveness .check").CountAsync());
+
+        // Liveness ticked in the camera's form: stored, shown on its card, and its events show each face's check.
+        await _page.ClickAsync("#tabs button[data-view=cameras]");
+        await _page.ClickAsync("#cameras-grid .camera button[data-action=edit]");
+        Assert.False(await _page.IsCheckedAsync("#camera-field-liveness"));
+        await _page.CheckAsync("#camera-field-liveness");
+        await _page.ClickAsync("#camera-save");
+        await _page.WaitForSelectorAsync("#cameras-grid .camera .source:has-text('liveness checked')");
+        var camera = (await api.GetFromJsonAsync<JsonElement>("/api/cameras")).GetProperty("cameras")[0];
+        Assert.True(camera.GetProperty("liveness").GetBoolean());
+        await _page.ClickAsync("#cameras-grid .camera button[data-action=edit]");
+        Assert.True(await _page.IsCheckedAsync("#camera-field-liveness"));
+        await _page.ClickAsync("#camera-cancel");
+        await _page.ClickAsync("#tabs button[data-view=events]");
+        var check = await _page.WaitForSelectorAsync("#events-table td.liveness .check");
+        Assert.Matches(@"^(live|not live) [01]\.\d\d$", (await check!.InnerTextAsync()).Trim());
+        await ScreenshotAsync("events-liveness.png");
 
         await _page.ClickAsync("#tabs button[data-view=cameras]");
         await _page.ClickAsync("#cameras-grid .camera button[data-action=remove]");

@@ -191,6 +191,62 @@ public sealed class TfjsConverterOpTests : IDisposable
         Check(w, "y", ConvertedGraph.Random(7, -3, 3, 2, 4, 4, 3));
     }
 
+    /// <summary>
+    /// MobileFaceNet as TensorFlow.js's converter wrote it: the PReLU's Relu folded into the depthwise
+    /// convolution, whose relu'd output Abs, Sub and Add then read (x - |x| = 0 makes that a plain ReLU). The
+    /// graph must compute the PReLU it was trained with, checked by hand: negative values scaled by 2 * alpha_half.
+    /// </summary>
+    [Theory]
+    [InlineData("FusedDepthwiseConv2dNative", false)]
+    [InlineData("_FusedConv2D", true)]
+    public void A_PReLU_whose_relu_was_fused_into_the_convolution_gets_its_negative_slope_back(string op, bool addFirst)
+    {
+        var w = new TfjsModelWriter();
+        w.Input("x", -1, 3, 3, 2);
+        // A 1x1 filter that passes each channel through (depthwise: [1,1,2,1]; full: [1,1,2,2] identity).
+        w.Const("k", op == "_FusedConv2D" ? [1f, 0f, 0f, 1f] : [1f, 1f], 1, 1, 2, op == "_FusedConv2D" ? 2 : 1);
+        w.Const("b", [0.5f, -0.25f], 2);
+        w.Const("alpha_half", [0.1f, -0.3f], 2);
+        w.Op(op, "conv", ["x", "k", "b"], A(("padding", Text("SAME")), ("strides", IntList(1, 1, 1, 1)),
+            ("fused_ops", Texts("BiasAdd", "Relu")), ("num_args", Int(1))));
+        w.Op("Abs", "abs", ["conv"]);
+        w.Op("Sub", "sub", ["conv", "abs"]);
+        w.Op("Mul", "mul", ["sub", "alpha_half"]);
+        w.Op("Add", "y", addFirst ? ["mul", "conv"] : ["conv", "mul"]);
+        var x = ConvertedGraph.Random(11, -3, 3, 2, 3, 3, 2);
+
+        var y = Check(w, "y", x);
+
+        Assert.Equal(["conv"], TfjsGraphModel.Load(Directory.GetFiles(_folder.Path, "*.json").Single()).RepairedPrelus);
+        float[] bias = [0.5f, -0.25f], alphaHalf = [0.1f, -0.3f];
+        for (var i = 0; i < x.Count; i++)
+        {
+            var v = x.Values[i] + bias[i % 2];
+            var expected = v >= 0 ? v : 2 * alphaHalf[i % 2] * v;
+            Assert.Equal(expected, y.Values[i], 4);
+        }
+        Assert.Contains(x.Values.Select((v, i) => v + bias[i % 2]), v => v < -0.5f);
+    }
+
+    [Fact]
+    public void A_fused_relu_read_by_anything_but_a_PReLU_pattern_stays_fused()
+    {
+        var w = new TfjsModelWriter();
+        w.Input("x", -1, 3, 3, 2);
+        w.Const("k", [1f, 1f], 1, 1, 2, 1);
+        w.Const("b", [0.5f, -0.25f], 2);
+        w.Op("FusedDepthwiseConv2dNative", "conv", ["x", "k", "b"], A(("padding", Text("SAME")),
+            ("strides", IntList(1, 1, 1, 1)), ("fused_ops", Texts("BiasAdd", "Relu")), ("num_args", Int(1))));
+        w.Op("Abs", "abs", ["conv"]);
+        w.Op("Add", "y", ["conv", "abs"]);
+        var x = ConvertedGraph.Random(12, -3, 3, 1, 3, 3, 2);
+
+        var y = Check(w, "y", x);
+
+        Assert.Empty(TfjsGraphModel.Load(Directory.GetFiles(_folder.Path, "*.json").Single()).RepairedPrelus);
+        Assert.All(y.Values, v => Assert.True(v >= 0));
+    }
+
     [Fact]
     public void An_L2_norm_of_squares_sum_maximum_and_rsqrt_gives_unit_rows()
     {

@@ -12,21 +12,25 @@ internal sealed class TfjsGraphModel
 {
     private readonly Dictionary<string, TfjsNode> _nodes;
 
-    private TfjsGraphModel(string path, List<TfjsNode> nodes, TfjsWeights weights, IReadOnlyList<string> outputs)
+    private TfjsGraphModel(string path, IReadOnlyList<TfjsNode> nodes, TfjsWeights weights, IReadOnlyList<string> outputs)
     {
         Path = path;
-        Nodes = nodes;
+        (Nodes, RepairedPrelus) = MisfusedPrelu.Repair(nodes);
         Weights = weights;
         SignatureOutputs = outputs;
         _nodes = new Dictionary<string, TfjsNode>(StringComparer.Ordinal);
-        foreach (var node in nodes)
+        foreach (var node in Nodes)
             if (!_nodes.TryAdd(node.Name, node))
                 throw new VisageException($"{path}: node '{node.Name}' is defined twice");
     }
 
     public string Path { get; }
 
+    /// <summary>The graph's nodes, with the PReLUs TensorFlow.js's converter misfused read as trained (<see cref="MisfusedPrelu"/>).</summary>
     public IReadOnlyList<TfjsNode> Nodes { get; }
+
+    /// <summary>The convolutions whose misfused PReLU was repaired on loading; empty for most models.</summary>
+    public IReadOnlyList<string> RepairedPrelus { get; }
 
     public TfjsWeights Weights { get; }
 
