@@ -30,6 +30,8 @@ def main():
     parser.add_argument("--peer", action="append", default=[], help="bench/compare.py --json output (repeatable)")
     parser.add_argument("--service", action="append", default=[], help="bench/service_memory.py --json output (repeatable)")
     parser.add_argument("--evaluate", help="bench/speed.py's evaluate timing")
+    parser.add_argument("--targets", help="PACK=MS,...: issue 12's CPU ms per face on one thread; PACK-int8 and "
+                                          "PACK-mesh-int8 are held to PACK's")
     args = parser.parse_args()
 
     reports = []
@@ -74,6 +76,18 @@ def main():
             if p.get("loadWhenTuned") is not None:
                 tuned += f" ({p['loadWhenTuned']:.1f})"
             print(f"| `{p['network']}` | {p['plan']} | {tuned} | {p['allCoresPlan'] or '-'} |")
+    if args.targets:
+        targets = dict((k, float(v)) for k, v in (t.split("=") for t in args.targets.split(",") if t))
+        print()
+        print("| pack | CPU ms per face, 1 thread (median) | target | verdict |")
+        print("| --- | --- | --- | --- |")
+        for r in reports:
+            base = r["model"].removesuffix("-int8").removesuffix("-mesh")
+            if base not in targets:
+                continue
+            cpu = r["endToEnd"]["cpuMedianMs"]
+            verdict = "met" if cpu <= targets[base] else f"**not met** ({cpu / targets[base]:.2f}x the target)"
+            print(f"| `{r['model']}` | {ms(cpu)} | {targets[base]:g} (`{base}`) | {verdict} |")
     for path in args.peer:
         with open(path) as f:
             peer = json.load(f)

@@ -2,11 +2,13 @@
 """Every figure of README's "Speed" section in one run, and the section itself.
 
     bench/speed [--images FOLDER] [--count 200] [--rounds 3] [--packs fusion,faceplugin] [--out bench-out/speed]
-                [--skip-evaluate] [--quiet-below LOAD --quiet-wait MINUTES]
+                [--int8-packs fusion-int8] [--targets faceplugin=12,fusion=20]
+                [--skip-evaluate | --evaluate-from EVALUATE.json] [--quiet-below LOAD --quiet-wait MINUTES]
 
 (bench/speed installs python3-opencv when run as root, builds the CLI, then runs this.) For each pack:
 bench/compare.py (`visage bench` and the Python OpenCV DNN peer in alternating rounds, every raw report kept) and
-bench/service_memory.py; then `visage evaluate` over LFW View 1 (DevTrain chooses the threshold, DevTest is
+bench/service_memory.py; the int8 packs with `visage bench` alone (their float packs' peer comparison stands for
+the float networks only); then `visage evaluate` over LFW View 1 (DevTrain chooses the threshold, DevTest is
 measured) with the default pack, timed with no cached encodings (a temporary VISAGE_HOME that shares the model
 packs and plans); then bench/readme_table.py on the round of each pack whose CPU median is the middle one.
 Writes OUT/speed.md (the section) and every JSON report beside it. With --quiet-below, waits (at most --quiet-wait
@@ -109,7 +111,12 @@ def main():
     parser.add_argument("--packs", default="fusion,faceplugin", help="packs measured beside the Python peer")
     parser.add_argument("--solo-packs", default="faceplugin-mesh",
                         help="packs the peer cannot run (FaceMesh landmarks): measured by visage bench alone")
+    parser.add_argument("--int8-packs", default="fusion-int8",
+                        help="quantised packs: measured by visage bench alone (no peer, no service), rows beside the float ones")
+    parser.add_argument("--targets", default="faceplugin=12,fusion=20",
+                        help="issue 12's CPU ms per face on one thread; a PACK-int8 or PACK-mesh-int8 pack is held to PACK's")
     parser.add_argument("--evaluate-pack", default="faceplugin-mesh", help="the pack evaluate is timed with (the default)")
+    parser.add_argument("--evaluate-from", help="an earlier run's evaluate.json to report instead of timing evaluate again")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench-out", "speed"))
     parser.add_argument("--skip-evaluate", action="store_true")
     parser.add_argument("--quiet-below", type=float, help="wait for a one-minute load average below this first")
@@ -144,7 +151,7 @@ def main():
                          os.path.join(shared, "seed", "skuli.jpg"), "--json"])
         services.append(service)
 
-    for pack in [p for p in args.solo_packs.split(",") if p]:
+    for pack in [p for p in args.solo_packs.split(",") + args.int8_packs.split(",") if p]:
         reports = []
         for round_ in range(args.rounds):
             path = os.path.join(raw, f"visage-{pack}-{round_ + 1}.json")
@@ -152,17 +159,21 @@ def main():
                                          "--pack", pack, "--json"]))
         rounds = [r["endToEnd"]["cpuMedianMs"] for r in reports]
         tables.append(os.path.join(raw, f"visage-{pack}-{rounds.index(statistics.median_low(rounds)) + 1}.json"))
+        if pack in args.int8_packs.split(","):
+            continue
         service = os.path.join(args.out, f"service-{pack}.json")
         run_to(service, [PYTHON, "bench/service_memory.py", "--pack", pack, "--photo",
                          os.path.join(shared, "seed", "skuli.jpg"), "--json"])
         services.append(service)
 
-    command = [PYTHON, "bench/readme_table.py", *tables]
+    command = [PYTHON, "bench/readme_table.py", *tables, "--targets", args.targets]
     for peer in peers:
         command += ["--peer", peer]
     for service in services:
         command += ["--service", service]
-    if not args.skip_evaluate:
+    if args.evaluate_from:
+        command += ["--evaluate", os.path.abspath(args.evaluate_from)]
+    elif not args.skip_evaluate:
         time_evaluate(args.lfw, args.evaluate_pack, args.out)
         command += ["--evaluate", os.path.join(args.out, "evaluate.json")]
     section = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True).stdout

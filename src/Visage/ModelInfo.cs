@@ -1,6 +1,9 @@
 namespace Visage;
 
-/// <summary>A model pack as people choose one: what it is, its licence, its threshold, whether it is installed.</summary>
+/// <summary>
+/// A model pack as people choose one: what it is, its licence, its threshold, whether it is installed; for a
+/// quantised (int8) variant, the float pack it is made from.
+/// </summary>
 public sealed record ModelInfo(
     string Id,
     string Description,
@@ -13,4 +16,5 @@ public sealed record ModelInfo(
     string ThresholdProvenance,
     bool Installed,
     string Folder,
-    bool Fused = false);
+    bool Fused = false,
+    string? QuantisedFrom = null);

@@ -65,5 +65,5 @@ public static class ModelPacks
         pack.Packages.Select(p => new ModelPackage(p.Name, p.Version, p.Sha512Base64)).ToList(),
         pack.Files.Select(f => new ModelPackFile(f.Package.Spec, f.PathInPackage, store.FilePath(f))).ToList(),
         pack.Dimensions, pack.DefaultThreshold, pack.ThresholdProvenance, store.IsInstalled(pack),
-        store.Home.ModelsFolder, pack.Embedders.Count > 1);
+        store.Home.ModelsFolder, pack.Embedders.Count > 1, pack.QuantisedFrom);
 }

@@ -23,9 +23,9 @@ internal sealed class ExecutionPlanner(
     private readonly List<NetworkPlanChoice> _choices = [];
 
     public static ExecutionPlanner ForHome(VisageHome home, ExecutionTuning tuning, int? threads,
-        IProgress<PlanningStep>? progress = null) =>
+        IProgress<PlanningStep>? progress = null, INetworkRunnerFactory? factory = null) =>
         new(new PlanCache(Path.Combine(home.Root, "plans"), MachineProfile.Current, PlanCache.CurrentLibraries),
-            tuning, threads, progress);
+            tuning, threads, progress, factory);
 
     /// <summary>Every network loaded so far, with its plan.</summary>
     public IReadOnlyList<NetworkPlanChoice> Choices => _choices;

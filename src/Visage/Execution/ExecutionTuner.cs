@@ -40,20 +40,22 @@ internal sealed class ExecutionTuner(
         CancellationToken ct = default)
     {
         var loadBefore = MachineLoad.OneMinuteAverage();
+        var tolerance = request.Quantised ? TuningRequest.QuantisedTolerance : _settings.Tolerance;
         var items = Math.Max(2, model.BatchDynamic ? Math.Max(request.TypicalBatch, _settings.SampleItems) : _settings.SampleItems);
         var samples = SampleInputs(model, request, items);
         var singles = Enumerable.Range(0, items).Select(i => samples.AsSpan(i * model.ItemSize, model.ItemSize).ToArray()).ToArray();
 
         progress?.Report($"{model.Name}: computing the reference outputs");
         float[][] reference;
-        using (var runner = factory.Create(model, ExecutionPlan.Reference))
+        using (var runner = factory.Create(model, request.Reference))
             reference = RunOneByOne(runner, singles);
 
         var measurements = new List<CandidateMeasurement>();
         var alive = new List<Candidate>();
         try
         {
-            var plans = Candidates(model);
+            // OpenCV's importer reads no per-channel QDQ graph (and logs its failure to standard error).
+            var plans = Candidates(model).Where(p => !request.Quantised || p.Backend != ExecutionBackend.OpenCvDnn).ToList();
             foreach (var plan in plans)
             {
                 ct.ThrowIfCancellationRequested();
@@ -65,10 +67,10 @@ internal sealed class ExecutionTuner(
                     float[][] outputs;
                     using (OpenCvThreads(plan)) outputs = RunOneByOne(runner, singles);
                     var difference = Difference(outputs, reference);
-                    if (!(difference <= _settings.Tolerance))
+                    if (!(difference <= tolerance))
                     {
                         measurements.Add(new CandidateMeasurement(plan, CandidateStatus.Disagrees, null, null, 0, difference,
-                            $"differs from the reference by {difference:g3} (tolerance {_settings.Tolerance:g3})"));
+                            $"differs from the reference by {difference:g3} (tolerance {tolerance:g3})"));
                         runner.Dispose();
                         continue;
                     }
@@ -101,10 +103,10 @@ internal sealed class ExecutionTuner(
             var allCoresPlan = allCores.Plan;
             if (model.BatchDynamic && request.TypicalBatch > 1)
             {
-                oneThreadPlan = ChooseBatch(model, oneThread, request.TypicalBatch, samples, reference, measurements, progress, ct);
+                oneThreadPlan = ChooseBatch(model, oneThread, request.TypicalBatch, samples, reference, measurements, tolerance, progress, ct);
                 allCoresPlan = allCores == oneThread
                     ? oneThreadPlan
-                    : ChooseBatch(model, allCores, request.TypicalBatch, samples, reference, measurements, progress, ct);
+                    : ChooseBatch(model, allCores, request.TypicalBatch, samples, reference, measurements, tolerance, progress, ct);
             }
             return new TuningReport(model.Name, model.Sha256, cores, oneThreadPlan, allCoresPlan, measurements,
                 loadBefore, MachineLoad.OneMinuteAverage());
@@ -171,7 +173,7 @@ internal sealed class ExecutionTuner(
 
     /// <summary>Whether the chosen plan runs a typical batch faster as one run than item by item.</summary>
     private ExecutionPlan ChooseBatch(OnnxModel model, Candidate chosen, int batch, float[] samples, float[][] reference,
-        List<CandidateMeasurement> measurements, IProgress<string>? progress, CancellationToken ct)
+        List<CandidateMeasurement> measurements, double tolerance, IProgress<string>? progress, CancellationToken ct)
     {
         var batched = chosen.Plan with { BatchSize = batch };
         var itemSize = model.ItemSize;
@@ -191,10 +193,10 @@ internal sealed class ExecutionTuner(
             measurements.Add(new CandidateMeasurement(batched, CandidateStatus.Failed, null, null, 0, null, FirstLine(e.Message)));
             return chosen.Plan;
         }
-        if (!(difference <= _settings.Tolerance))
+        if (!(difference <= tolerance))
         {
             measurements.Add(new CandidateMeasurement(batched, CandidateStatus.Disagrees, null, null, 0, difference,
-                $"differs from the reference by {difference:g3} (tolerance {_settings.Tolerance:g3})"));
+                $"differs from the reference by {difference:g3} (tolerance {tolerance:g3})"));
             return chosen.Plan;
         }
 

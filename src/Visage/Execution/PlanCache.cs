@@ -33,7 +33,7 @@ internal sealed class PlanCache(string folder, MachineProfile machine, string li
     public string Key(OnnxModel model, TuningRequest request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
             $"visage plans v{FormatVersion}", machine.Cpu, machine.Cores, machine.Instructions, libraries,
-            model.Sha256, $"{request.InputMin:R} {request.InputMax:R} {request.TypicalBatch}"))));
+            model.Sha256, $"{request.InputMin:R} {request.InputMax:R} {request.TypicalBatch}" + (request.Quantised ? " int8" : "")))));
 
     public string PathOf(OnnxModel model, TuningRequest request)
     {

@@ -90,12 +90,13 @@ internal static class ModelCatalog
         new EmbedderSpec(InputSize: 112, ColorOrder: ColorOrder.Bgr, Mean: 127f, Scale: 128f, EmbeddingSize: 512),
         Weight: weight);
 
-    private static PackEmbedder FaceApiResNet(bool flip, float weight = 1f) => new(
+    private static PackEmbedder FaceApiResNet(bool flip, float weight = 1f, Quantised.QuantiserSettings? int8 = null) => new(
         EmbedderKind.DlibChip,
         FaceApiPackage.FaceRecognitionFiles.Select(f => new ModelFile(FaceApiPackage.Package, f)).ToList(),
         128,
         FlipAverage: flip,
-        Weight: weight);
+        Weight: weight,
+        Int8: int8);
 
     public static ModelPack Faceplugin { get; } = new(
         Id: "faceplugin",
@@ -199,11 +200,40 @@ internal static class ModelCatalog
         LandmarkerKind: LandmarkerKind.FaceMesh,
         LandmarkFiles: FaceMeshFiles.Skip(1).ToList());
 
+    private const string Int8Note =
+        "quantised variant: int8 weights (per channel) and uint8 activations, made on this machine from the float " +
+        "networks with activation ranges measured on LFW View 1 DevTrain (Models/Quantised); same licence as the float pack: ";
+
+    // How a network is quantised (measured with bench/Visage.QuantiseBench, see README): weights within ±63,
+    // since ONNX Runtime's u8s8 kernels saturate on AVX2 CPUs without VNNI with full 8-bit weights.
+    private static readonly Quantised.QuantiserSettings ResNetInt8 = new(Quantised.RangeChoice.Extremes, ReduceRange: true);
+    // The detector stays float: int8 was slower on ONNX Runtime's full level here and moved its scores (see README).
+    private static readonly Quantised.QuantiserSettings? DetectorInt8 = null;
+
+    /// <summary>
+    /// fusion with face-api's ResNet run as an int8 network. faceplugin's encoder stays float: quantised, it kept
+    /// DevTest accuracy within 0.1 point but ran slower than its tuned float plan on this CPU (see README).
+    /// </summary>
+    public static ModelPack FusionInt8 { get; } = new(
+        Id: "fusion-int8",
+        Description: "fusion with face-api's ResNet quantised to int8 (the float pack's weights)",
+        Licence: Int8Note + Fusion.Licence,
+        Detector: UltraFace,
+        Landmarks: Landmarks68,
+        Embedders: [Faceplugin512(weight: 0.1328f), FaceApiResNet(flip: false, weight: 0.8672f, int8: ResNetInt8)],
+        DefaultThreshold: 0.5859f,
+        ThresholdProvenance:
+            "fusion's weights; threshold chosen on LFW View 1 pairsDevTrain.txt (99.77%), most central face; 99.20% on " +
+            "pairsDevTest.txt, as fusion (2026-12-01)",
+        Int8Detector: DetectorInt8,
+        QuantisedFrom: "fusion");
+
     /// <summary>The most accurate pack on LFW View 1 DevTest within 20 ms per face on one thread (see README).</summary>
     public static ModelPack Default => FacepluginMesh;
 
     public static IReadOnlyList<ModelPack> All { get; } =
-        [FacepluginMesh, Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack];
+        [FacepluginMesh, Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack,
+         FusionInt8];
 
     /// <summary>
     /// Liveness networks: each scores a detected face from 0 (a photo, screen or mask) to 1 (a live person).

@@ -17,8 +17,14 @@ internal sealed record ModelPack(
     float DefaultThreshold,
     string ThresholdProvenance,
     LandmarkerKind LandmarkerKind = LandmarkerKind.Points68,
-    IReadOnlyList<ModelFile>? LandmarkFiles = null)
+    IReadOnlyList<ModelFile>? LandmarkFiles = null,
+    Quantised.QuantiserSettings? Int8Detector = null,
+    Quantised.QuantiserSettings? Int8Landmarks = null,
+    string? QuantisedFrom = null)
 {
+    /// <summary>Whether some network of the pack runs as int8, made from <see cref="QuantisedFrom"/>'s float one.</summary>
+    public bool Quantised => QuantisedFrom is not null;
+
     /// <summary>Every file the pack uses.</summary>
     public IReadOnlyList<ModelFile> Files =>
         [Detector, Landmarks, .. LandmarkFiles ?? [], .. Embedders.SelectMany(e => e.Files)];

@@ -60,7 +60,7 @@ internal sealed class FacePipeline(
         if (options.Liveness is { } livenessModel)
             await store.EnsureAsync(livenessModel, progress, ct);
         var planner = ExecutionPlanner.ForHome(store.Home, options.Tuning, options.IntraOpThreads,
-            progress is null ? null : new PlanningProgress(pack.Id, progress));
+            progress is null ? null : new PlanningProgress(pack.Id, progress), options.Runners);
 
         var owned = new List<IDisposable>();
         try
@@ -72,7 +72,8 @@ internal sealed class FacePipeline(
                     planner.Load(OnnxModel.FromFile(store.FilePath(ModelCatalog.BlazeFaceBack)), BlazeFaceDetector.Tuning, ct),
                     options.DetectionThreshold, options.NmsIouThreshold, BlazeFaceBoxScale, BlazeFaceBoxShift),
                 _ => new UltraFaceDetector(
-                    planner.Load(OnnxModel.FromFile(store.FilePath(pack.Detector)), UltraFaceDetector.Tuning, ct),
+                    planner.Load(Int8(OnnxModel.FromFile(store.FilePath(pack.Detector)), pack.Int8Detector, store),
+                        Tuned(UltraFaceDetector.Tuning, pack.Int8Detector), ct),
                     options.DetectionThreshold, options.NmsIouThreshold),
             };
             owned.Add(loadedDetector);
@@ -93,7 +94,8 @@ internal sealed class FacePipeline(
                 _ => string.Create(CultureInfo.InvariantCulture,
                     $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###})"),
             };
-            var detectorParts = options.Detector == DetectorKind.Haar ? [] : new[] { Pinned(detectorFile) };
+            var detectorParts = options.Detector == DetectorKind.Haar ? [] :
+                options.Detector == DetectorKind.Pack && pack.Int8Detector is { } q ? new[] { Pinned(detectorFile), Int8Text(q) } : new[] { Pinned(detectorFile) };
 
             if (model is ModelChoice.Seed seed)
             {
@@ -109,9 +111,11 @@ internal sealed class FacePipeline(
             ILandmarker loadedLandmarker = pack.LandmarkerKind switch
             {
                 LandmarkerKind.FaceMesh => new FaceMeshLandmarker(
-                    planner.Load(FaceMeshLandmarker.LoadModel(store.FilePath(pack.Landmarks)), FaceMeshLandmarker.Tuning, ct)),
+                    planner.Load(Int8(FaceMeshLandmarker.LoadModel(store.FilePath(pack.Landmarks)), pack.Int8Landmarks, store),
+                        Tuned(FaceMeshLandmarker.Tuning, pack.Int8Landmarks), ct)),
                 _ => new Landmark68Model(
-                    planner.Load(Landmark68Model.LoadModel(store.FilePath(pack.Landmarks)), Landmark68Model.Tuning, ct)),
+                    planner.Load(Int8(Landmark68Model.LoadModel(store.FilePath(pack.Landmarks)), pack.Int8Landmarks, store),
+                        Tuned(Landmark68Model.Tuning, pack.Int8Landmarks), ct)),
             };
             owned.Add(loadedLandmarker);
             var parts = new List<(IFaceEmbedder, float)>();
@@ -122,8 +126,12 @@ internal sealed class FacePipeline(
                 parts.Add((embedder, part.Weight));
             }
             IFaceEmbedder loadedEmbedder = parts.Count == 1 ? parts[0].Item1 : new FusedEmbedder(parts, pack.Id);
+            // An int8 network is named by its own bytes: they follow from the float network, the shipped ranges,
+            // the quantiser's version and its settings, any of which changes the encodings.
+            var quantisedParts = planner.Choices.Where(c => Models.Quantised.QuantisedNetworks.IsQuantised(c.Model))
+                .Select(c => $"int8 network {c.Model.Name} sha256 {c.Model.Sha256}");
             var fingerprint = PipelineFingerprint.Create(pack.Id, detectorText,
-                [.. detectorParts, .. LandmarkParts(pack), .. pack.Embedders.Select(e => Describe(e, store))]);
+                [.. detectorParts, .. LandmarkParts(pack), .. pack.Embedders.Select(e => Describe(e, store)), .. quantisedParts]);
             return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold, fingerprint)
                 { Plans = planner.Choices, Gate = LoadedGate(liveness, livenessThreshold) };
         }
@@ -145,9 +153,24 @@ internal sealed class FacePipeline(
     internal const float BlazeFaceBoxShift = -0.118f;
 
     /// <summary>The landmark network's files; a kind other than the 68-point network is named (older fingerprints stay).</summary>
-    private static IEnumerable<string> LandmarkParts(ModelPack pack) => pack.LandmarkerKind == LandmarkerKind.Points68
-        ? [Pinned(pack.Landmarks)]
-        : [$"landmarks {pack.LandmarkerKind}", Pinned(pack.Landmarks), .. (pack.LandmarkFiles ?? []).Select(Pinned)];
+    private static IEnumerable<string> LandmarkParts(ModelPack pack)
+    {
+        IEnumerable<string> parts = pack.LandmarkerKind == LandmarkerKind.Points68
+            ? [Pinned(pack.Landmarks)]
+            : [$"landmarks {pack.LandmarkerKind}", Pinned(pack.Landmarks), .. (pack.LandmarkFiles ?? []).Select(Pinned)];
+        return pack.Int8Landmarks is { } q ? parts.Append(Int8Text(q)) : parts;
+    }
+
+    /// <summary>What a quantised network adds to a fingerprint: the quantiser and its settings shape the encodings.</summary>
+    private static string Int8Text(Models.Quantised.QuantiserSettings settings) => $"quantised {settings.Describe()}";
+
+    /// <summary>The network itself, or its int8 form (made from it once and cached).</summary>
+    private static OnnxModel Int8(OnnxModel model, Models.Quantised.QuantiserSettings? settings, ModelStore store) =>
+        settings is null ? model : Models.Quantised.QuantisedNetworks.Load(model, store.Home, settings);
+
+    /// <summary>An int8 network's plans are checked against its reference within quantisation's rounding, not float's.</summary>
+    private static TuningRequest Tuned(TuningRequest request, Models.Quantised.QuantiserSettings? quantised) =>
+        quantised is null ? request : request with { Quantised = true };
 
     private static string Pinned(ModelFile file) =>
         $"{file.Package.Spec} sha512-{file.Package.Sha512Base64} {file.PathInPackage}";
@@ -155,7 +178,8 @@ internal sealed class FacePipeline(
     private static string Describe(PackEmbedder part, ModelStore store) => string.Create(CultureInfo.InvariantCulture,
         $"embedder {part.Kind} {part.Dimensions}-d weight {part.Weight:R} flip {part.FlipAverage} " +
         $"input {part.Network} files {string.Join(", ", part.Files.Select(Pinned))}") +
-        (part.Kind == EmbedderKind.FivePoint ? OnnxModels.ConversionNote(store.FilePath(part.Files[0])) : "");
+        (part.Kind == EmbedderKind.FivePoint ? OnnxModels.ConversionNote(store.FilePath(part.Files[0])) : "") +
+        (part.Int8 is { } q ? $" {Int8Text(q)}" : "");
 
     private static IFaceEmbedder LoadEmbedder(PackEmbedder part, ModelPack pack, ModelStore store,
         ExecutionPlanner planner, CancellationToken ct)
@@ -165,13 +189,14 @@ internal sealed class FacePipeline(
             case EmbedderKind.FivePoint:
                 var spec = part.Network
                            ?? throw new InvalidOperationException($"pack {pack.Id}: a five-point embedder needs its input spec");
-                var network = planner.Load(EmbeddingNetwork.LoadModel(store.FilePath(part.Files[0]), spec),
-                    EmbeddingNetwork.Tuning(spec), ct);
+                var network = planner.Load(Int8(EmbeddingNetwork.LoadModel(store.FilePath(part.Files[0]), spec), part.Int8, store),
+                    Tuned(EmbeddingNetwork.Tuning(spec), part.Int8), ct);
                 return new FivePointEmbedder(pack.Id, new EmbeddingNetwork(network, spec),
                     AlignmentTemplate.ArcFace112.Resized(spec.InputSize, spec.TemplateScale), part.FlipAverage);
             case EmbedderKind.DlibChip:
                 var folder = Path.GetDirectoryName(store.FilePath(part.Files[0]))!;
-                return new DlibChipEmbedder(planner.Load(DlibChipEmbedder.LoadModel(folder), DlibChipEmbedder.Tuning, ct),
+                return new DlibChipEmbedder(planner.Load(Int8(DlibChipEmbedder.LoadModel(folder), part.Int8, store),
+                        Tuned(DlibChipEmbedder.Tuning, part.Int8), ct),
                     part.FlipAverage);
             default:
                 throw new InvalidOperationException($"pack {pack.Id}: unknown embedder kind {part.Kind}");

@@ -17,4 +17,8 @@ internal sealed record PipelineOptions(
     DetectorKind Detector = DetectorKind.Pack,
     ExecutionTuning Tuning = ExecutionTuning.Auto,
     Models.LivenessModel? Liveness = null,
-    float? LivenessThreshold = null);
+    float? LivenessThreshold = null)
+{
+    /// <summary>The back ends networks run on (the calibration of int8 networks records their inputs through its own).</summary>
+    internal INetworkRunnerFactory? Runners { get; init; }
+}
