@@ -127,7 +127,7 @@ internal sealed class CliRun
         if (people.FolderSync is { } sync)
         {
             var report = sync.Enrollment;
-            Info($"enrolled {report.Enrolled} photos of {knownFolder}" +
+            Info($"enrolled {Count(report.Enrolled, "photo")} of {knownFolder}" +
                  (sync.FacesRemoved > 0 ? $", forgot {sync.FacesRemoved} no longer there" : "") +
                  " (kept in step with the folder)");
             foreach (var outcome in report.Outcomes.Where(o => o.Status is not (EnrollmentStatus.Enrolled or EnrollmentStatus.AlreadyEnrolled)))
@@ -177,9 +177,12 @@ internal sealed class CliRun
         var seconds = clock.Elapsed.TotalSeconds;
         if (total > 0 && seconds > 0)
             Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{description}: {total} photos in {seconds:0.0} s ({total / seconds:0.0} per second)"));
+                $"{description}: {Count(total, "photo")} in {seconds:0.0} s ({total / seconds:0.0} per second)"));
         return result;
     }
 
     public void WriteJson<T>(T value) => Console.Out.WriteLine(VisageJson.Serialize(value));
+
+    /// <summary>"1 photo", "2 photos": a count with its noun.</summary>
+    public static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 }

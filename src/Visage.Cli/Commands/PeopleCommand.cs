@@ -103,7 +103,7 @@ internal static class PeopleCommand
             }
             foreach (var outcome in report.Outcomes.Where(o => o.Status != Recognition.EnrollmentStatus.Enrolled))
                 run.Warn($"{outcome.Source.Path}: {outcome.Message}");
-            run.Out.MarkupLineInterpolated($"enrolled {report.Enrolled} faces as [green]{CliRun.Safe(who)}[/] in {CliRun.Safe(People.Shown(db))}");
+            run.Out.MarkupLineInterpolated($"enrolled {CliRun.Count(report.Enrolled, "face")} as [green]{CliRun.Safe(who)}[/] in {CliRun.Safe(People.Shown(db))}");
             return ExitCodes.Success;
         }));
 

@@ -6,20 +6,7 @@ using Visage.Tests.TestData;
 namespace Visage.Tests.Facade;
 
 /// <summary>One recognizer for the facade tests (loading it fetches the default pack on first use).</summary>
-public sealed class RecognizerFixture : IAsyncLifetime
-{
-    private FaceRecognizer? _recognizer;
-
-    public FaceRecognizer Recognizer => _recognizer ?? throw new InvalidOperationException("not loaded");
-
-    public async Task InitializeAsync() => _recognizer = await FaceRecognizer.LoadAsync();
-
-    public Task DisposeAsync()
-    {
-        _recognizer?.Dispose();
-        return Task.CompletedTask;
-    }
-}
+public sealed class RecognizerFixture : LoadedRecognizerFixture;
 
 /// <summary>
 /// The library as a .NET developer uses it: FaceRecognizer and People, the threshold order applied inside,

@@ -12,20 +12,7 @@ using Visage.Tests.TestData;
 namespace Visage.Tests.Server;
 
 /// <summary>One loaded recognizer for every service test (each test still gets its own gallery and keys).</summary>
-public sealed class ServiceRecognizerFixture : IAsyncLifetime
-{
-    private FaceRecognizer? _recognizer;
-
-    public FaceRecognizer Recognizer => _recognizer ?? throw new InvalidOperationException("not loaded");
-
-    public async Task InitializeAsync() => _recognizer = await FaceRecognizer.LoadAsync();
-
-    public Task DisposeAsync()
-    {
-        _recognizer?.Dispose();
-        return Task.CompletedTask;
-    }
-}
+public sealed class ServiceRecognizerFixture : LoadedRecognizerFixture;
 
 [CollectionDefinition(Name)]
 public sealed class ServiceCollection : ICollectionFixture<ServiceRecognizerFixture>

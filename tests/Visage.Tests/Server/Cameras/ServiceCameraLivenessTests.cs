@@ -12,20 +12,7 @@ namespace Visage.Tests.Server.Cameras;
 /// A recognizer of its own for the liveness tests of the service: the service loads the liveness network into it
 /// on first need, and the other service tests' shared recognizer stays as it was loaded.
 /// </summary>
-public sealed class LivenessServiceRecognizerFixture : IAsyncLifetime
-{
-    private FaceRecognizer? _recognizer;
-
-    public FaceRecognizer Recognizer => _recognizer ?? throw new InvalidOperationException("not loaded");
-
-    public async Task InitializeAsync() => _recognizer = await FaceRecognizer.LoadAsync();
-
-    public Task DisposeAsync()
-    {
-        _recognizer?.Dispose();
-        return Task.CompletedTask;
-    }
-}
+public sealed class LivenessServiceRecognizerFixture : LoadedRecognizerFixture;
 
 /// <summary>
 /// The liveness setting of the service's cameras (issue 13): <c>liveness</c> in the cameras API, stored with the
