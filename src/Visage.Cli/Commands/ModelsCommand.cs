@@ -68,7 +68,13 @@ internal static class ModelsCommand
                 else run.Out.MarkupLineInterpolated($"liveness network {model.Id} {(model.Installed ? "already installed" : "ready")} in {model.Folder}");
                 return ExitCodes.Success;
             }
-            var packs = id is null ? ModelPacks.List(run.Home) : [ModelPacks.Get(id, run.Home)];
+            var all = ModelPacks.List(run.Home);
+            // fetch takes either kind of id, so an unknown one is answered with both lists.
+            if (id is not null && !all.Any(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase)))
+                throw new ModelException(id, ModelProblem.Unknown,
+                    $"unknown model pack or liveness network '{id}': packs are {string.Join(", ", all.Select(p => p.Id))}; " +
+                    $"liveness networks are {string.Join(", ", ModelPacks.ListLiveness(run.Home).Select(m => m.Id))}");
+            var packs = id is null ? all : [ModelPacks.Get(id, run.Home)];
             var fetched = new List<object>();
             foreach (var pack in packs)
             {

@@ -29,6 +29,21 @@ public sealed class ModelFetchCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Fetching_an_unknown_id_names_it_and_both_kinds_of_id_that_fetch_takes_and_installs_nothing()
+    {
+        var home = Path.Combine(_temp.Path, "home");
+
+        var result = await VisageCli.RunAsync(new Dictionary<string, string> { ["VISAGE_HOME"] = home }, "models", "fetch", "no-such-pack");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'no-such-pack'", result.Err);
+        Assert.Contains(ModelCatalog.Default.Id, result.Err);
+        Assert.Contains(RecognizerOptions.DefaultLivenessModel, result.Err);
+        Assert.Single(result.Err.Trim().Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(home, "models")) && Directory.EnumerateFileSystemEntries(Path.Combine(home, "models")).Any());
+    }
+
+    [Fact]
     public async Task Models_list_names_each_pack_its_package_and_licence()
     {
         var result = await VisageCli.RunAsync("models", "list", "--json");
