@@ -58,6 +58,8 @@ internal static class CliErrors
         VisageSetting.OpenTimeout => "--open-timeout",
         VisageSetting.Pacing => "--every-frame",
         VisageSetting.StallTimeout => "--stall-timeout",
+        VisageSetting.Liveness => "--liveness",
+        VisageSetting.LivenessThreshold => "--liveness-threshold",
         _ => setting.ToString(),
     };
 

@@ -61,11 +61,11 @@ public sealed class FaceRecognizer : IDisposable
             throw new InvalidSettingException(VisageSetting.Detector,
                 $"a detection threshold between 0 and 1 is needed, not {options.DetectionThreshold}");
         if (options.LivenessThreshold is { } gate && !(gate is > 0 and < 1))
-            throw new InvalidSettingException(VisageSetting.Liveness,
+            throw new InvalidSettingException(VisageSetting.LivenessThreshold,
                 $"a liveness threshold between 0 and 1 is needed, not {gate}");
         var liveness = options.Liveness is { } livenessId ? ModelCatalog.GetLiveness(livenessId) : null;
         if (options.LivenessThreshold is not null && liveness is null)
-            throw new InvalidSettingException(VisageSetting.Liveness, "a liveness threshold needs a liveness model to apply to");
+            throw new InvalidSettingException(VisageSetting.LivenessThreshold, "a liveness threshold needs a liveness model to apply to");
         if (options.Threads is < 1)
             throw new InvalidSettingException(VisageSetting.Model, $"a network needs at least one thread, not {options.Threads}");
         var home = options.Home ?? VisageHome.FromEnvironment();
@@ -146,7 +146,7 @@ public sealed class FaceRecognizer : IDisposable
         IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
     {
         if (threshold is { } gate && !(gate is > 0 and < 1))
-            throw new InvalidSettingException(VisageSetting.Liveness, $"a liveness threshold between 0 and 1 is needed, not {gate}");
+            throw new InvalidSettingException(VisageSetting.LivenessThreshold, $"a liveness threshold between 0 and 1 is needed, not {gate}");
         var chosen = ModelCatalog.GetLiveness(model);
         var store = new ModelStore(Home);
         if (_pipeline.Liveness is null && !store.IsInstalled(chosen) && !Options.FetchMissingModels)

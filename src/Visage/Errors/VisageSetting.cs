@@ -29,5 +29,6 @@ public enum VisageSetting
     MinClusterSize,
     ClusterDistance,
     Liveness,
+    LivenessThreshold,
     MinFaceSize,
 }

@@ -176,4 +176,15 @@ public sealed class LivenessCliTests(WatchScenarioFixture scenario, ITestOutputH
         var error = Assert.Single(result.Err.Split('\n'), l => l.StartsWith("visage: error:", StringComparison.Ordinal));
         Assert.Contains("--liveness-threshold", error);
     }
+
+    [Fact]
+    public async Task A_liveness_threshold_out_of_range_is_a_one_line_error_naming_its_flag()
+    {
+        var result = await VisageCli.RunAsync("identify", Lfw.PhotosOf(scenario.First)[1], "--db", scenario.Db,
+            "--liveness", "--liveness-threshold", "2");
+
+        Assert.Equal(2, result.ExitCode);
+        var error = Assert.Single(result.Err.Split('\n'), l => l.StartsWith("visage: error:", StringComparison.Ordinal));
+        Assert.StartsWith("visage: error: --liveness-threshold: a liveness threshold between 0 and 1 is needed, not 2", error);
+    }
 }

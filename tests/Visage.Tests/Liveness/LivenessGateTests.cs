@@ -82,7 +82,7 @@ public sealed class LivenessGateTests
             LivenessThreshold = threshold,
         }));
 
-        Assert.Equal(VisageSetting.Liveness, e.Setting);
+        Assert.Equal(VisageSetting.LivenessThreshold, e.Setting);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class LivenessGateTests
         var unknown = await Assert.ThrowsAsync<InvalidSettingException>(() =>
             FaceRecognizer.LoadAsync(new RecognizerOptions { Liveness = "nope" }));
 
-        Assert.Equal(VisageSetting.Liveness, alone.Setting);
+        Assert.Equal(VisageSetting.LivenessThreshold, alone.Setting);
         Assert.Contains("'nope'", unknown.Message);
         Assert.Contains(RecognizerOptions.DefaultLivenessModel, unknown.Message);
     }
