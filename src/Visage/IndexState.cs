@@ -4,6 +4,8 @@ namespace Visage;
 /// The search index identify uses: <paramref name="Kind"/> "exact" or "hnsw", the faces and people it holds,
 /// whether it was loaded from its saved copy or built from the store (and why), how long that took, the store
 /// stamp it is current at, and for a store shared by replicas whether it is following the store's changes.
+/// <paramref name="Origin"/>: "built", "loaded" (its saved copy) or "snapshot" (the shared store's graph snapshot,
+/// <paramref name="OriginDetail"/> saying which and how long each step took).
 /// </summary>
 public sealed record IndexState(
     string Kind,
@@ -14,4 +16,6 @@ public sealed record IndexState(
     TimeSpan OpenTime,
     string Stamp,
     bool? Following,
-    string? FollowError);
+    string? FollowError,
+    string Origin = "built",
+    string? OriginDetail = null);

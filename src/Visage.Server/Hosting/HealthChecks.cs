@@ -37,7 +37,12 @@ internal sealed class IndexHealthCheck(VisageService service) : IHealthCheck
     {
         var index = service.People.Index;
         var text = $"{index.Kind}, {index.Faces} faces of {index.People} people; " +
-                   (index.Loaded ? "loaded" : $"built ({index.WhyBuilt})") + $" in {index.OpenTime.TotalSeconds:0.0} s; at {index.Stamp}" +
+                   (index.Origin switch
+                   {
+                       "loaded" => "loaded from its saved copy",
+                       "snapshot" => $"loaded {index.OriginDetail}",
+                       _ => $"built ({index.WhyBuilt})",
+                   }) + $" in {index.OpenTime.TotalSeconds:0.0} s; at {index.Stamp}" +
                    (index.Following is { } following ? following ? "; following the store" : $"; not following the store ({index.FollowError})" : "");
         return Task.FromResult(index.Following == false ? HealthCheckResult.Degraded(text) : HealthCheckResult.Healthy(text));
     }

@@ -14,5 +14,21 @@ internal sealed record FaceIndexOptions
 
     public HnswOptions Hnsw { get; init; } = HnswOptions.Default;
 
+    /// <summary>
+    /// For a PostgreSQL store: start from the store's graph snapshot when there is no usable saved graph, and keep
+    /// that snapshot fresh (see <see cref="SnapshotCheck"/>).
+    /// </summary>
+    public bool StoreSnapshots { get; init; } = true;
+
+    /// <summary>
+    /// How often a replica holding a graph looks at the store's snapshot, the first time as soon as it is ready:
+    /// it uploads one when there is none (never made, or deleted by an erasure) or when the newest is
+    /// <see cref="SnapshotAfterChanges"/> changes behind it. Null: only when asked (tests, benchmarks).
+    /// </summary>
+    public TimeSpan? SnapshotCheck { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Changes a snapshot may lag behind before a replica replaces it (each costs a new replica a replay).</summary>
+    public long SnapshotAfterChanges { get; init; } = 10_000;
+
     public static FaceIndexOptions Default { get; } = new();
 }

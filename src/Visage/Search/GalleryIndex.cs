@@ -1,5 +1,7 @@
 using Visage.Recognition;
+using Npgsql;
 using Visage.Storage;
+using Visage.Storage.Postgres;
 
 namespace Visage.Search;
 
@@ -25,6 +27,9 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
     private string _stamp;
     private bool _changed;
     private bool _disposed;
+    private CancellationTokenSource? _keeping;
+    private Task? _keeper;
+    private string? _storeUrl;
 
     private GalleryIndex(IGallery gallery, string? folder, FaceIndexOptions options, IFaceIndex index, string stamp)
     {
@@ -44,6 +49,23 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
 
     /// <summary>How long opening took (loading or building), for health reports.</summary>
     public TimeSpan OpenTime { get; private init; }
+
+    /// <summary>Set when the index was made from the store's graph snapshot (then <see cref="Loaded"/> is false).</summary>
+    public SnapshotStart? FromSnapshot { get; private init; }
+
+    /// <summary>Where the index came from: "built", "loaded" (its saved copy) or "snapshot" (the store's).</summary>
+    public string Origin => Loaded ? "loaded" : FromSnapshot is not null ? "snapshot" : "built";
+
+    /// <summary>What the last look at the store's snapshot did (uploaded one, or why not); null before the first.</summary>
+    public SnapshotUpload? LastSnapshotUpload { get; private set; }
+
+    /// <summary>Why the last look at the store's snapshot failed; null when it did not.</summary>
+    public string? SnapshotError { get; private set; }
+
+    /// <summary>Completes after the first look at the store's snapshot (for tests and benchmarks).</summary>
+    public Task FirstSnapshotCheck => _firstCheck.Task;
+
+    private readonly TaskCompletionSource _firstCheck = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Following a PostgreSQL store's change log; null for a SQLite file.</summary>
     public PostgresIndexSync? Sync { get; private set; }
@@ -79,6 +101,23 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
             if (saved is not null) stamp = saved;
         }
         var loaded = index is not null;
+        SnapshotStart? fromSnapshot = null;
+        if (index is null && storeUrl is not null && gallery is PostgresGallery store && options.StoreSnapshots)
+        {
+            try
+            {
+                var (fromStore, storeStamp, start, why) = await PostgresIndexSnapshots.TryStartAsync(storeUrl, store,
+                    options.Hnsw, folder ?? Path.GetTempPath(), ct);
+                if (fromStore is not null)
+                    (index, stamp, fromSnapshot) = (fromStore, storeStamp!, start);
+                else
+                    whyNot += $"; {why}";
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or UnauthorizedAccessException)
+            {
+                whyNot += $"; the store's snapshot could not be read ({e.Message})";
+            }
+        }
         if (index is null)
         {
             var (faces, readStamp) = await gallery.ReadIndexFacesAsync(ct);
@@ -90,12 +129,14 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
         var result = new GalleryIndex(gallery, folder, options, index, stamp)
         {
             Loaded = loaded,
+            FromSnapshot = fromSnapshot,
             WhyBuilt = loaded ? null : whyNot,
             OpenTime = started.Elapsed,
             _watch = watch,
             _seenVersion = seenVersion,
         };
-        if (!loaded) result.TrySave();
+        // From the store's snapshot, the local copy is saved in the background (a save of a large graph takes seconds).
+        if (!loaded && fromSnapshot is null) result.TrySave();
         if (storeUrl is not null)
         {
             result.Sync = PostgresIndexSync.Start(storeUrl, result, PostgresIndexSync.ChangeOf(stamp));
@@ -109,6 +150,8 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
                 await result.DisposeAsync();
                 throw;
             }
+            result._storeUrl = storeUrl;
+            if (options.StoreSnapshots) result.StartSnapshotKeeper(saveFirst: fromSnapshot is not null);
         }
         return result;
     }
@@ -366,11 +409,95 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
         finally { _switch.ExitWriteLock(); }
     }
 
+    /// <summary>
+    /// Off the request path: saves the graph locally first when it came from the store's snapshot, then looks at
+    /// the store's snapshot now and every <see cref="FaceIndexOptions.SnapshotCheck"/> (see <see cref="RefreshSnapshotAsync"/>).
+    /// </summary>
+    private void StartSnapshotKeeper(bool saveFirst)
+    {
+        _keeping = new CancellationTokenSource();
+        var ct = _keeping.Token;
+        _keeper = Task.Run(async () =>
+        {
+            try
+            {
+                if (saveFirst) TrySave();
+                if (_options.SnapshotCheck is not { } every) return;
+                while (!ct.IsCancellationRequested)
+                {
+                    try
+                    {
+                        if (await RefreshSnapshotAsync(ct) is { } upload) LastSnapshotUpload = upload;
+                        SnapshotError = null;
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (Exception e)
+                    {
+                        SnapshotError = e.Message;
+                    }
+                    _firstCheck.TrySetResult();
+                    await Task.Delay(every, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                _firstCheck.TrySetResult();
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Uploads the graph as the store's snapshot when the store has none this replica would use (never made, or
+    /// deleted by an erasure) or when the newest is <see cref="FaceIndexOptions.SnapshotAfterChanges"/> changes behind;
+    /// null when nothing was to be done (an exact index, or a snapshot recent enough).
+    /// </summary>
+    public async Task<SnapshotUpload?> RefreshSnapshotAsync(CancellationToken ct)
+    {
+        if (_storeUrl is null || Read(i => i is not HnswFaceIndex)) return null;
+        var newest = await PostgresIndexSnapshots.NewestStampAsync(_storeUrl, _gallery.Binding, _options.Hnsw, ct);
+        if (newest is { } at && ChangeOf(Stamp) - at < _options.SnapshotAfterChanges) return null;
+        return await UploadSnapshotAsync(ct: ct);
+    }
+
+    /// <summary>Uploads the graph as the store's snapshot now (see <see cref="PostgresIndexSnapshots.UploadAsync"/>).</summary>
+    public Task<SnapshotUpload> UploadSnapshotAsync(int partBytes = PostgresIndexSnapshots.DefaultPartBytes,
+        Action<int>? afterPart = null, CancellationToken ct = default)
+    {
+        if (_storeUrl is null) throw new InvalidOperationException("only an index of a PostgreSQL store has snapshots");
+        return PostgresIndexSnapshots.UploadAsync(_storeUrl, _gallery.Binding, _options.Hnsw,
+            _folder ?? Path.GetTempPath(), path =>
+            {
+                // The graph as of a stamp it holds every change up to: changes are applied under the write lock.
+                _switch.EnterReadLock();
+                try
+                {
+                    if (_index is not HnswFaceIndex hnsw)
+                        throw new InvalidOperationException("only a graph is kept as a snapshot");
+                    var stamp = ChangeOf(Stamp);
+                    return (hnsw.SaveGraph(path), stamp, hnsw.Scalar);
+                }
+                finally { _switch.ExitReadLock(); }
+            }, partBytes, afterPart, ct);
+    }
+
     /// <summary>Stops following the store and saves the index if it changed since it was saved or loaded.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed) return;
         _disposed = true;
+        if (_keeping is not null)
+        {
+            await _keeping.CancelAsync();
+            try { await _keeper!; }
+            catch (OperationCanceledException) { }
+            _keeping.Dispose();
+        }
         if (Sync is { } sync) await sync.DisposeAsync();
         try
         {

@@ -292,6 +292,78 @@ internal sealed class HnswFaceIndex : IFaceIndex
         finally { _lock.ExitReadLock(); }
     }
 
+    /// <summary>How the graph stores its copy of each encoding.</summary>
+    internal HnswScalar Scalar => _scalar;
+
+    /// <summary>
+    /// Saves the graph alone to <paramref name="graphPath"/> (for a snapshot in the store, whose faces are read
+    /// from the store) and returns the ids of the faces it holds, at the same moment.
+    /// </summary>
+    internal long[] SaveGraph(string graphPath)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            _graph.Save(graphPath);
+            var ids = _faces.FaceIdentities().Keys.ToArray();
+            Array.Sort(ids);
+            return ids;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// An index made from a graph saved by <see cref="SaveGraph"/> that holds the faces <paramref name="graphIds"/>,
+    /// and the faces stored now (<paramref name="stored"/>, with their float32 encodings and current names): the
+    /// graph's faces no longer stored leave it, stored faces it lacks are added. Refused (InvalidDataException)
+    /// when the graph is not what <paramref name="graphIds"/> says.
+    /// </summary>
+    internal static HnswFaceIndex FromGraph(string graphPath, long[] graphIds, IReadOnlyList<IndexedFace> stored,
+        int dimensions, HnswOptions options, HnswScalar scalar, out int removed, out int added)
+    {
+        if (!Enum.IsDefined(scalar)) throw new InvalidDataException($"graph scalar kind {(int)scalar}");
+        USearchIndex? graph = null;
+        ExactFaceIndex? faces = null;
+        try
+        {
+            graph = new USearchIndex(graphPath);
+            if (graph.Dimensions() != (ulong)dimensions || graph.Size() != (ulong)graphIds.Length)
+                throw new InvalidDataException(
+                    $"graph of {graph.Size()} faces of {graph.Dimensions()} numbers, {graphIds.Length} of {dimensions} expected");
+            foreach (var id in graphIds)
+                if (!graph.Contains((ulong)id)) throw new InvalidDataException($"graph lacks face {id} it should hold");
+            var inGraph = new HashSet<long>(graphIds);
+            var kept = new List<IndexedFace>(stored.Count);
+            var missing = new List<IndexedFace>();
+            foreach (var face in stored) (inGraph.Remove(face.Id) ? kept : missing).Add(face);
+            faces = new ExactFaceIndex(dimensions, stored.Count);
+            faces.Add(kept);
+            // What is left in inGraph was deleted since the snapshot.
+            foreach (var id in inGraph) graph.Remove((ulong)id);
+            removed = inGraph.Count;
+            var index = new HnswFaceIndex(dimensions, options, scalar, graph, faces);
+            graph = null;
+            faces = null;
+            try
+            {
+                if (missing.Count > 0) index.Add(missing);
+            }
+            catch
+            {
+                index.Dispose();
+                throw;
+            }
+            added = missing.Count;
+            return index;
+        }
+        catch
+        {
+            graph?.Dispose();
+            faces?.Dispose();
+            throw;
+        }
+    }
+
     internal static HnswFaceIndex Read(BinaryReader reader, string graphPath, int dimensions, HnswOptions options)
     {
         var scalar = (HnswScalar)reader.ReadInt32();

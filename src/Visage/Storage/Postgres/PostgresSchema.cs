@@ -133,6 +133,46 @@ internal static class PostgresSchema
                 END IF;
             END $$;
             """),
+        (4, $"""
+            -- Search graph snapshots: a replica that builds or saves its HNSW graph also keeps a copy here, so a
+            -- new replica (empty Visage home) downloads it instead of building for minutes. One row per snapshot
+            -- (stamp: the last change the graph holds; what it is bound to; the face ids it holds; the size and
+            -- SHA-256 of graph and ids), the graph's bytes in parts of a few tens of MB (a bytea holds at most 1 GB).
+            -- Written in one transaction; the older snapshot is deleted when a newer one commits.
+            CREATE TABLE index_snapshots (
+                id bigserial PRIMARY KEY,
+                stamp bigint NOT NULL,
+                model_id text NOT NULL,
+                fingerprint_id text NOT NULL,
+                dimensions int NOT NULL,
+                kind text NOT NULL,
+                options text NOT NULL,
+                faces int NOT NULL,
+                face_ids bytea NOT NULL,
+                size bigint NOT NULL,
+                sha256 text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE index_snapshot_parts (
+                snapshot_id bigint NOT NULL REFERENCES index_snapshots(id) ON DELETE CASCADE,
+                part int NOT NULL,
+                data bytea NOT NULL,
+                PRIMARY KEY (snapshot_id, part));
+
+            -- Erasure reaches snapshots too: a graph keeps its own (int8) copy of each face's encoding, so faces
+            -- deleted take every snapshot with them (under the change log's lock, so an upload committing at the
+            -- same moment is either deleted here or sees the erase and gives up).
+            CREATE FUNCTION visage_snapshots_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM gone) THEN
+                    RETURN NULL;
+                END IF;
+                PERFORM pg_advisory_xact_lock({ChangesLock});
+                DELETE FROM index_snapshots;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER faces_erased_snapshots AFTER DELETE ON faces REFERENCING OLD TABLE AS gone
+                FOR EACH STATEMENT EXECUTE FUNCTION visage_snapshots_erased();
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;
