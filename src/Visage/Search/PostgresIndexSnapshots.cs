@@ -158,18 +158,15 @@ internal static class PostgresIndexSnapshots
                 await finish.ExecuteNonQueryAsync(ct);
             }
             // Under the change log's lock: an erase committed before now is seen here; one after deletes this snapshot.
-            await using (var erased = new NpgsqlCommand($"""
-                SELECT pg_advisory_xact_lock({PostgresSchema.ChangesLock});
-                SELECT EXISTS (SELECT 1 FROM changes WHERE kind = 'erase' AND id > $1)
-                """, connection, transaction))
+            await using (var changesLock = new NpgsqlCommand(
+                             $"SELECT pg_advisory_xact_lock({PostgresSchema.ChangesLock})", connection, transaction))
+                await changesLock.ExecuteNonQueryAsync(ct);
+            await using (var erased = new NpgsqlCommand(
+                             "SELECT EXISTS (SELECT 1 FROM changes WHERE kind = 'erase' AND id > $1)", connection, transaction))
             {
                 erased.Parameters.AddWithValue(stamp);
-                await using var reader = await erased.ExecuteReaderAsync(ct);
-                await reader.NextResultAsync(ct);
-                await reader.ReadAsync(ct);
-                if (reader.GetBoolean(0))
+                if ((bool)(await erased.ExecuteScalarAsync(ct))!)
                 {
-                    await reader.CloseAsync();
                     await transaction.RollbackAsync(ct);
                     return new SnapshotUpload(null, stamp, 0, clock.Elapsed,
                         "faces were erased after the graph's stamp (the next snapshot will hold the graph without them)");
@@ -203,7 +200,7 @@ internal static class PostgresIndexSnapshots
         await using var connection = await source.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         long id, stamp, size;
-        string sha256, scalarName;
+        string sha256;
         byte[] idBytes;
         await using (var newest = new NpgsqlCommand("""
             SELECT id, stamp, size, sha256, options, face_ids, model_id, fingerprint_id, dimensions, kind
@@ -219,8 +216,7 @@ internal static class PostgresIndexSnapshots
                 var (model, fingerprint, dimensions, kind) =
                     (reader.GetString(6), reader.GetString(7), reader.GetInt32(8), reader.GetString(9));
                 var opts = reader.GetString(4);
-                var scalar = opts.Split(';')[0].Split('=')[^1];
-                var wanted = Enum.TryParse<HnswScalar>(scalar, ignoreCase: true, out var s) ? OptionsOf(s, options) : null;
+                var wanted = OptionsOf(options.Scalar, options);
                 if (model != binding.ModelId || fingerprint != (binding.FingerprintId ?? "") || dimensions != binding.Dimensions)
                 {
                     other ??= $"the store's snapshot {reader.GetInt64(0)} is bound to model '{model}' ({dimensions}-d" +
@@ -230,11 +226,11 @@ internal static class PostgresIndexSnapshots
                 if (kind != HnswFaceIndex.KindName || wanted != opts)
                 {
                     other ??= $"the store's snapshot {reader.GetInt64(0)} is a {kind} graph with {opts}, " +
-                              $"not {OptionsOf(options.Scalar, options)}";
+                              $"not {wanted} as this replica's";
                     continue;
                 }
-                (id, stamp, size, sha256, scalarName, idBytes) = (reader.GetInt64(0), reader.GetInt64(1),
-                    reader.GetInt64(2), reader.GetString(3), scalar, (byte[])reader.GetValue(5));
+                (id, stamp, size, sha256, idBytes) = (reader.GetInt64(0), reader.GetInt64(1),
+                    reader.GetInt64(2), reader.GetString(3), (byte[])reader.GetValue(5));
                 break;
             }
         }
@@ -287,7 +283,7 @@ internal static class PostgresIndexSnapshots
             {
                 index = HnswFaceIndex.FromGraph(graphPath, ids,
                     faces.Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList(), binding.Dimensions,
-                    options, Enum.Parse<HnswScalar>(scalarName, ignoreCase: true), out removed, out added);
+                    options, options.Scalar, out removed, out added);
             }
             catch (Exception e) when (e is InvalidDataException or Cloud.Unum.USearch.USearchException or ArgumentException)
             {
