@@ -13,7 +13,7 @@ using Visage.Search;
 //   dotnet run -c Release --project bench/Visage.IndexBench -- [--identities 1000000] [--synthetic lfw|uniform]
 //     [--exact-sizes 20000,100000] [--connectivity 16] [--expansion-add 128] [--expansion-search 256]
 //     [--scalar f32|f16|i8] [--min-candidates 64] [--threads N] [--lfw-probes N] [--synthetic-probes 300]
-//     [--ef-sweep 128,512] [--save-load yes|no] [--replica yes|no] [--load-index FOLDER] [--search-after-load yes|no] [--step N] [--encodings FILE] [--out bench-out/index]
+//     [--ef-sweep 128,512] [--save-load yes|no] [--replica yes|no] [--snapshot yes|no] [--load-index FOLDER] [--search-after-load yes|no] [--step N] [--encodings FILE] [--out bench-out/index]
 var options = Options.Parse(args);
 var culture = CultureInfo.InvariantCulture;
 var report = new Report(options);
@@ -302,6 +302,8 @@ internal sealed class Options
     public int LfwProbes { get; private set; } = int.MaxValue;
     public bool SaveLoad { get; private set; } = true;
     public bool Replica { get; private set; }
+    /// <summary>After the replica step: a new replica's start from the store's graph snapshot (SnapshotStart.cs).</summary>
+    public bool Snapshot { get; private set; }
     public string? LoadIndex { get; private set; }
     public int SyntheticProbes { get; private set; } = 300;
     public int SmallProbes { get; private set; } = 300;
@@ -330,6 +332,7 @@ internal sealed class Options
                 case "--lfw-probes": o.LfwProbes = Int(); break;
                 case "--save-load": o.SaveLoad = value == "yes"; break;
                 case "--replica": o.Replica = value == "yes"; break;
+                case "--snapshot": o.Snapshot = value == "yes"; break;
                 case "--load-index": o.LoadIndex = value; break;
                 case "--search-after-load": o.SearchAfterLoad = value == "yes"; break;
                 case "--self-check": o.SelfCheck = Int(); break;

@@ -119,5 +119,8 @@ internal static class ReplicaStart
         var (all, _) = await gallery.ReadIndexFacesAsync();
         report.Note($"replica with no saved graph: read {all.Count:N0} faces in binary COPY in {clock.Elapsed.TotalSeconds:0.0} s, " +
                     $"then builds the graph (the build time above); load average {Measure.Load()}");
+        all = [];
+
+        if (options.Snapshot) await SnapshotStart.RunAsync(options, report, gallery, url, folder, extra);
     }
 }

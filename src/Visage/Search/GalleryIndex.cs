@@ -62,7 +62,10 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
     /// <summary>Why the last look at the store's snapshot failed; null when it did not.</summary>
     public string? SnapshotError { get; private set; }
 
-    /// <summary>Completes after the first look at the store's snapshot (for tests and benchmarks).</summary>
+    /// <summary>
+    /// Completes when the background work a start leaves is done (for tests and benchmarks): the local save of a
+    /// graph that came from the store, and the first look at the store's snapshot when that is at once.
+    /// </summary>
     public Task FirstSnapshotCheck => _firstCheck.Task;
 
     private readonly TaskCompletionSource _firstCheck = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -151,7 +154,8 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
                 throw;
             }
             result._storeUrl = storeUrl;
-            if (options.StoreSnapshots) result.StartSnapshotKeeper(saveFirst: fromSnapshot is not null);
+            if (options.StoreSnapshots)
+                result.StartSnapshotKeeper(saveFirst: fromSnapshot is not null, checkAtOnce: !loaded && fromSnapshot is null);
         }
         return result;
     }
@@ -411,9 +415,11 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
 
     /// <summary>
     /// Off the request path: saves the graph locally first when it came from the store's snapshot, then looks at
-    /// the store's snapshot now and every <see cref="FaceIndexOptions.SnapshotCheck"/> (see <see cref="RefreshSnapshotAsync"/>).
+    /// the store's snapshot every <see cref="FaceIndexOptions.SnapshotCheck"/> (see <see cref="RefreshSnapshotAsync"/>),
+    /// the first time at once when the graph was just built (minutes of work other replicas need not repeat),
+    /// else after one interval (a replica that loaded its graph serves first).
     /// </summary>
-    private void StartSnapshotKeeper(bool saveFirst)
+    private void StartSnapshotKeeper(bool saveFirst, bool checkAtOnce)
     {
         _keeping = new CancellationTokenSource();
         var ct = _keeping.Token;
@@ -423,6 +429,11 @@ internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
             {
                 if (saveFirst) TrySave();
                 if (_options.SnapshotCheck is not { } every) return;
+                if (!checkAtOnce)
+                {
+                    _firstCheck.TrySetResult();
+                    await Task.Delay(every, ct);
+                }
                 while (!ct.IsCancellationRequested)
                 {
                     try
