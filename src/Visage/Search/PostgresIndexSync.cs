@@ -7,9 +7,11 @@ namespace Visage.Search;
 /// <summary>
 /// Keeps one replica's in-memory index in step with the shared store: it LISTENs on the change channel and,
 /// on each notification (and every few seconds anyway), applies the changes logged after the last one it
-/// applied, in order. A lost connection is retried; on its return the log replays whatever was missed, so no
-/// change is skipped. Changes become visible in id order (see <see cref="PostgresSchema.ChangesLock"/>), so
-/// "after the last id applied" is all a replica has to remember.
+/// applied, in order, read in one query with the encodings they add and added in batches. A lost connection is
+/// retried; on its return the log replays whatever was missed, so no change is skipped. Changes become visible
+/// in id order (see <see cref="PostgresSchema.ChangesLock"/>), so "after the last id applied" is all a replica
+/// has to remember; when the log no longer holds all of that (below its floor, or before an erasure), the
+/// replica reconciles with the faces stored instead.
 /// </summary>
 internal sealed class PostgresIndexSync : IAsyncDisposable
 {
