@@ -4,8 +4,6 @@ namespace Visage;
 /// The search index identify uses: <paramref name="Kind"/> "exact" or "hnsw", the faces and people it holds,
 /// whether it was loaded from its saved copy or built from the store (and why), how long that took, the store
 /// stamp it is current at, and for a store shared by replicas whether it is following the store's changes.
-/// <paramref name="Origin"/>: "built", "loaded" (its saved copy) or "snapshot" (the shared store's graph snapshot,
-/// <paramref name="OriginDetail"/> saying which and how long each step took).
 /// </summary>
 public sealed record IndexState(
     string Kind,
@@ -16,6 +14,20 @@ public sealed record IndexState(
     TimeSpan OpenTime,
     string Stamp,
     bool? Following,
-    string? FollowError,
-    string Origin = "built",
-    string? OriginDetail = null);
+    string? FollowError)
+{
+    /// <summary>
+    /// For a store shared by replicas: how many times the index was reconciled with the faces stored (at an
+    /// erasure logged after a change it had not applied, or when it was further behind than the log reaches).
+    /// </summary>
+    public int? Reconciliations { get; init; }
+
+    /// <summary>For a store shared by replicas: how many erasures were applied by removing the faces they list.</summary>
+    public int? ErasesApplied { get; init; }
+
+    /// <summary>Where the index came from: "built", "loaded" (its saved copy) or "snapshot" (the shared store's graph snapshot).</summary>
+    public string Origin { get; init; } = "built";
+
+    /// <summary>For an index from the store's snapshot: which one, and how long each step of the start took.</summary>
+    public string? OriginDetail { get; init; }
+}

@@ -161,15 +161,18 @@ internal static class PostgresIndexSnapshots
             await using (var changesLock = new NpgsqlCommand(
                              $"SELECT pg_advisory_xact_lock({PostgresSchema.ChangesLock})", connection, transaction))
                 await changesLock.ExecuteNonQueryAsync(ct);
-            await using (var erased = new NpgsqlCommand(
-                             "SELECT EXISTS (SELECT 1 FROM changes WHERE kind = 'erase' AND id > $1)", connection, transaction))
+            // The log's floor above the stamp: changes after it were dropped unseen, an erase perhaps among them.
+            await using (var erased = new NpgsqlCommand($"""
+                SELECT EXISTS (SELECT 1 FROM changes WHERE kind = 'erase' AND id > $1)
+                    OR coalesce((SELECT max(value::bigint) FROM visage_meta WHERE key = '{PostgresSchema.FloorKey}'), 0) > $1
+                """, connection, transaction))
             {
                 erased.Parameters.AddWithValue(stamp);
                 if ((bool)(await erased.ExecuteScalarAsync(ct))!)
                 {
                     await transaction.RollbackAsync(ct);
                     return new SnapshotUpload(null, stamp, 0, clock.Elapsed,
-                        "faces were erased after the graph's stamp (the next snapshot will hold the graph without them)");
+                        "faces were erased (or the log trimmed) after the graph's stamp; the next look uploads the graph as it is then");
                 }
             }
             await using (var older = new NpgsqlCommand("DELETE FROM index_snapshots WHERE id <> $1", connection, transaction))
