@@ -35,7 +35,7 @@ internal static class SnapshotStart
         GC.Collect();
 
         // After the snapshot, others write: 1,000 new faces in batches of 100, and 10 people renamed.
-        var newFaces = Enumerable.Range(0, 1_000).Select(i => new NewFace($"after-snapshot{i:D4}", extra(1_000 + i),
+        var newFaces = Enumerable.Range(0, 1_000).Select(i => new NewFace($"after-snapshot{i:D4}", extra(100_000 + i),
             $"after-snapshot/{i}.jpg", $"snap{i:D60}")).ToList();
         for (var i = 0; i < newFaces.Count; i += 100) await gallery.AddAsync(newFaces.Skip(i).Take(100).ToList());
         // The replica step enrolled newcomer0000 to newcomer0999.
