@@ -9,7 +9,7 @@ namespace Visage.IndexBench;
 /// A NEW replica's start from the store's graph snapshot (--snapshot yes, after the replica step, on its
 /// PostgreSQL): a replica that loads the graph saved in the replica step uploads it as the store's snapshot; then,
 /// as others keep writing (1,000 faces, 10 renames), a replica with an EMPTY Visage home starts: it downloads the
-/// snapshot (checksum verified), reads every face's encoding in binary COPY, loads the graph and adds the faces
+/// snapshot (checksum verified) while it reads every face's encoding in binary COPY, loads the graph and adds the faces
 /// stored since, then replays the change log from there. Each step timed.
 /// </summary>
 internal static class SnapshotStart
@@ -56,8 +56,8 @@ internal static class SnapshotStart
             var replay = ready - replica.OpenTime.TotalSeconds;
             var found = replica.Search(newFaces[^1].Embedding, 1)[0].Identity;
             report.Note($"snapshot: a NEW replica (empty Visage home) ready in {ready:0.0} s: snapshot {start.Id} downloaded and its " +
-                        $"SHA-256 checked in {start.Download.TotalSeconds:0.0} s, {stored:N0} encodings read in binary COPY in " +
-                        $"{start.Encodings.TotalSeconds:0.0} s, graph loaded and the {start.Added:N0} faces stored since added in " +
+                        $"SHA-256 checked in {start.Download.TotalSeconds:0.0} s while the {stored:N0} encodings were read in binary COPY " +
+                        $"(side by side, {start.Encodings.TotalSeconds:0.0} s), then the graph loaded and the {start.Added:N0} faces stored since added in " +
                         $"{start.Load.TotalSeconds:0.0} s, then the log replayed and caught up in {replay:0.0} s; it holds " +
                         $"{replica.Count:N0} faces; nearest to the last face added: {found}; process memory {Measure.Rss()}; " +
                         $"load average {Measure.Load()}");

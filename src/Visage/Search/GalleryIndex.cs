@@ -11,7 +11,8 @@ namespace Visage.Search;
 /// changed face by face after each write made through <see cref="IndexedGallery"/>; rebuilt in full when the
 /// gallery turns out to have been changed by someone else (another process writing the same SQLite file).
 /// A PostgreSQL store is followed through its change log instead (<see cref="PostgresIndexSync"/>), which brings
-/// in every replica's writes. It starts exact and becomes an HNSW graph when it grows to
+/// in every replica's writes; a replica with no usable saved graph starts from the store's graph snapshot when
+/// there is one (<see cref="PostgresIndexSnapshots"/>), and keeps that snapshot fresh. It starts exact and becomes an HNSW graph when it grows to
 /// <see cref="FaceIndexOptions.HnswFromFaces"/> faces; a graph stays a graph when faces are removed.
 /// </summary>
 internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable

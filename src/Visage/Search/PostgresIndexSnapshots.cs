@@ -14,15 +14,16 @@ namespace Visage.Search;
 internal sealed record SnapshotUpload(long? Id, long Stamp, long Bytes, TimeSpan Time, string? WhyNot);
 
 /// <summary>
-/// A replica's start from the store's graph snapshot: how long the download (with checksum), the binary COPY of
-/// the encodings and making the index (graph loaded, faces changed since put right) took, and what was put right.
+/// A replica's start from the store's graph snapshot: how long the download (with checksum) and the binary COPY
+/// of the encodings took (side by side, each from the start), then making the index (graph loaded, faces
+/// stored since added), and how many faces were added.
 /// </summary>
 internal sealed record SnapshotStart(long Id, long SnapshotStamp, long Bytes, TimeSpan Download, TimeSpan Encodings,
     TimeSpan Load, int Removed, int Added)
 {
     public string Describe() =>
         $"from the store's snapshot {Id} (at change {SnapshotStamp}, {Bytes / 1e6:0.0} MB): downloaded and checked in " +
-        $"{Download.TotalSeconds:0.0} s, encodings read in {Encodings.TotalSeconds:0.0} s, graph loaded in {Load.TotalSeconds:0.0} s" +
+        $"{Download.TotalSeconds:0.0} s while the encodings were read in {Encodings.TotalSeconds:0.0} s, then the graph loaded in {Load.TotalSeconds:0.0} s" +
         (Removed + Added > 0 ? $" ({Added} faces stored since added, {Removed} deleted since removed)" : "");
 }
 
@@ -239,6 +240,18 @@ internal static class PostgresIndexSnapshots
         }
         Directory.CreateDirectory(workFolder);
         var graphPath = Path.Combine(workFolder, $"snapshot-{id}-{Guid.NewGuid():N}.usearch.tmp");
+        // The encodings are read (binary COPY, on a connection of their own) while the graph downloads: at a
+        // million faces each takes seconds, and they wait on different things. Read after the snapshot was
+        // chosen, so at a stamp at least as recent as the snapshot's.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var started = Stopwatch.StartNew();
+        TimeSpan encodings = default;
+        var reading = Task.Run(async () =>
+        {
+            var read = await gallery.ReadIndexFacesAsync(stop.Token);
+            encodings = started.Elapsed;
+            return read;
+        }, CancellationToken.None);
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -273,10 +286,7 @@ internal static class PostgresIndexSnapshots
                 return (null, null, null, $"the store's snapshot {id} is corrupt ({received} bytes with SHA-256 " +
                                           $"{actual[..12]}…, {size} with {(sha256.Length >= 12 ? sha256[..12] : sha256)}… expected)");
             var download = clock.Elapsed;
-
-            clock.Restart();
-            var (faces, currentStamp) = await gallery.ReadIndexFacesAsync(ct);
-            var encodings = clock.Elapsed;
+            var (faces, currentStamp) = await reading;
 
             clock.Restart();
             var ids = MemoryMarshal.Cast<byte, long>(idBytes).ToArray();
@@ -306,6 +316,10 @@ internal static class PostgresIndexSnapshots
         }
         finally
         {
+            // Refused or failed: the encodings are not needed (nor an exception of theirs, after another).
+            await stop.CancelAsync();
+            try { await reading; }
+            catch (Exception) when (stop.IsCancellationRequested) { }
             File.Delete(graphPath);
         }
     }
