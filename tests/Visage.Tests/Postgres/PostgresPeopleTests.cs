@@ -95,4 +95,44 @@ public sealed class PostgresPeopleTests(PostgresFixture fixture, RecognizerFixtu
             Assert.Contains("Renamed Later", stored.Select(f => f.Identity));
         }
     }
+
+    [Fact]
+    public async Task A_replica_with_an_empty_home_starts_from_the_stores_snapshot_and_says_so()
+    {
+        var store = fixture.Server.UrlOf(await fixture.Server.CreateDatabaseNameAsync());
+        var binding = Visage.Pipeline.GalleryBinding;
+        var faces = Faces("snap ", 30, 3);
+        using var gallery = await PostgresGallery.OpenAsync(store, binding);
+        await gallery.AddAsync(faces);
+        var home = Path.Combine(Visage.Home.IndexesFolder, gallery.StoreId);
+        try
+        {
+            // Another replica, elsewhere, built its graph and uploaded it.
+            using (var elsewhere = new TestData.TempFolder())
+            await using (var other = await GalleryIndex.OpenAsync(gallery, elsewhere.Path, store,
+                             Options().Index with { SnapshotCheck = null }))
+                Assert.NotNull((await other.UploadSnapshotAsync()).Id);
+            Assert.False(Directory.Exists(home));
+
+            using var people = await People.OpenAsync(Visage, store, Options());
+            Assert.Equal("snapshot", people.Index.Origin);
+            Assert.False(people.Index.Loaded);
+            Assert.StartsWith("from the store's snapshot ", people.Index.OriginDetail);
+            Assert.Equal(faces.Length, people.FaceCount);
+            var stored = await gallery.GetFacesAsync();
+            var matcher = new FaceMatcher(stored);
+            foreach (var probe in stored.Take(30))
+            {
+                var face = new Face(new FaceBox(0, 0, 10, 10), 1, null, probe.Embedding);
+                var expected = matcher.Identify(face, people.Threshold.Value);
+                var actual = people.Identify(face);
+                Assert.Equal(expected.Nearest, actual.Nearest);
+                MatcherReference.AssertSame(expected.Distances.Take(GalleryIndex.GraphCandidates).ToList(), actual.Distances);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(home)) Directory.Delete(home, recursive: true);
+        }
+    }
 }
