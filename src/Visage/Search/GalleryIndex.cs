@@ -1,5 +1,5 @@
-using Visage.Recognition;
 using Npgsql;
+using Visage.Recognition;
 using Visage.Storage;
 using Visage.Storage.Postgres;
 
@@ -12,8 +12,8 @@ namespace Visage.Search;
 /// gallery turns out to have been changed by someone else (another process writing the same SQLite file).
 /// A PostgreSQL store is followed through its change log instead (<see cref="PostgresIndexSync"/>), which brings
 /// in every replica's writes; a replica with no usable saved graph starts from the store's graph snapshot when
-/// there is one (<see cref="PostgresIndexSnapshots"/>), and keeps that snapshot fresh. It starts exact and becomes an HNSW graph when it grows to
-/// <see cref="FaceIndexOptions.HnswFromFaces"/> faces; a graph stays a graph when faces are removed.
+/// there is one (<see cref="PostgresIndexSnapshots"/>), and keeps that snapshot fresh. It starts exact and
+/// becomes an HNSW graph when it grows to <see cref="FaceIndexOptions.HnswFromFaces"/> faces; a graph stays a graph when faces are removed.
 /// </summary>
 internal sealed class GalleryIndex : IFaceIndex, IAsyncDisposable
 {

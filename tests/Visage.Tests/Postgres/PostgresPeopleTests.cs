@@ -110,7 +110,7 @@ public sealed class PostgresPeopleTests(PostgresFixture fixture, RecognizerFixtu
             // Another replica, elsewhere, built its graph and uploaded it.
             using (var elsewhere = new TestData.TempFolder())
             await using (var other = await GalleryIndex.OpenAsync(gallery, elsewhere.Path, store,
-                             Options().Index with { SnapshotCheck = null }))
+                             Options().Index! with { SnapshotCheck = null }))
                 Assert.NotNull((await other.UploadSnapshotAsync()).Id);
             Assert.False(Directory.Exists(home));
 
