@@ -84,8 +84,8 @@ public sealed class BlazeFaceFrontTests(Xunit.Abstractions.ITestOutputHelper out
         var shift = Median(gaps.Select(g => g.Dy));
         output.WriteLine($"{gaps.Count} photos with both; BlazeFace front missed {missed}; UltraFace over BlazeFace front: " +
                          $"height x{scale:0.000}, centre dy {shift:0.000} of BlazeFace's height");
-        Assert.Equal(ModelCatalog.FacepluginBlazeFront.BlazeFace!.Scale, scale, 0.0005f);
-        Assert.Equal(ModelCatalog.FacepluginBlazeFront.BlazeFace!.Shift, shift, 0.0005f);
+        Assert.Equal(ModelCatalog.BlazeFaceFrontBoxes.Scale, scale, 0.0005f);
+        Assert.Equal(ModelCatalog.BlazeFaceFrontBoxes.Shift, shift, 0.0005f);
     }
 
     [Fact]
