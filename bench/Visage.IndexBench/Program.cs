@@ -13,7 +13,7 @@ using Visage.Search;
 //   dotnet run -c Release --project bench/Visage.IndexBench -- [--identities 1000000] [--synthetic lfw|uniform]
 //     [--exact-sizes 20000,100000] [--connectivity 16] [--expansion-add 128] [--expansion-search 256]
 //     [--scalar f32|f16|i8] [--min-candidates 64] [--threads N] [--lfw-probes N] [--synthetic-probes 300]
-//     [--ef-sweep 128,512] [--save-load yes|no] [--replica yes|no] [--load-index FOLDER] [--step N] [--encodings FILE] [--out bench-out/index]
+//     [--ef-sweep 128,512] [--save-load yes|no] [--replica yes|no] [--load-index FOLDER] [--search-after-load yes|no] [--step N] [--encodings FILE] [--out bench-out/index]
 var options = Options.Parse(args);
 var culture = CultureInfo.InvariantCulture;
 var report = new Report(options);
@@ -70,6 +70,14 @@ if (options.LoadIndex is { } saved)
     if (loadedIndex is not HnswFaceIndex loadedGraph) throw new InvalidOperationException($"{saved}: {whyNotLoaded}");
     report.Note($"index of {loadedGraph.Count:N0} faces loaded from {saved} in {clock.Elapsed.TotalSeconds:0.0} s; load average {Measure.Load()}");
     if (loadedGraph.Count != total) throw new InvalidOperationException($"{saved} holds {loadedGraph.Count} faces, not {total}");
+    if (options.SearchAfterLoad)
+    {
+        clock.Restart();
+        var truthAfterLoad = loadedGraph.Exact.NearestOfEach(probes, Environment.ProcessorCount);
+        report.Note($"ground truth for {probes.Count:N0} probes: {clock.Elapsed.TotalSeconds:0.0} s");
+        Sweep(loadedGraph, truthAfterLoad, "after loading");
+        report.Write();
+    }
     await ReplicaStart.RunAsync(options, report, loadedGraph, total, Row, i => synthetic.Identity(total + i), dimensions, modelId);
     report.Note($"finished {DateTimeOffset.Now:u}; load average {Measure.Load()}; peak process memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:0.00} GB");
     report.Write();
@@ -108,6 +116,8 @@ foreach (var batch in Rows(total))
     Console.Error.WriteLine($"  hnsw: {done:N0} faces in {clock.Elapsed.TotalSeconds:0} s ({done / clock.Elapsed.TotalSeconds:0} a second), load {Measure.Load()}");
 }
 var hnswBuild = clock.Elapsed.TotalSeconds;
+report.Note($"faces inserted again after a parallel add because the graph could not reach them: {hnsw.Relinked} " +
+            $"(checking and inserting again took {hnsw.RelinkCheckTime.TotalSeconds:0.0} s of the build)");
 var buildCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
 GC.Collect();
 var graphMemory = hnsw.GraphMemoryBytes;
@@ -132,17 +142,40 @@ report.Row("hnsw", total, hnswBuild, hnsw.NativeMemoryBytes, search1,
 Measure.Misses(report, probes, answers1, truth, hnsw.Exact, lfwProbes.Count);
 var (search5, _) = Measure.TimeSearches(hnsw, probes.Take(options.SmallProbes).ToList(), 5);
 report.Note($"hnsw top-5 identities at {total:N0}: p50 {search5.P50:0.00} ms, p99 {search5.P99:0.00} ms ({search5.Count} probes)");
-foreach (var ef in options.ExpansionSweep)
+report.Note($"after the build, ef_search {options.Hnsw.ExpansionSearch}: " + Measure.ByKind(search1, lfwProbes.Count));
+if (options.SelfCheck > 0)
 {
-    // The same graph searched with another ef: what recall more candidates buy, and at what cost.
-    hnsw.ChangeExpansionSearch(ef);
-    var (timing, answers) = Measure.TimeSearches(hnsw, probes, 1);
-    report.Note($"{total:N0} faces, ef_search {ef}: p50 {timing.P50:0.00} ms, p99 {timing.P99:0.00} ms, recall@1 LFW " +
-                $"{Measure.Recall(answers.Take(lfwProbes.Count).ToList(), truth.Take(lfwProbes.Count).ToList()):0.0000}, synthetic " +
-                $"{Measure.Recall(answers.Skip(lfwProbes.Count).ToList(), truth.Skip(lfwProbes.Count).ToList()):0.0000}; load average {Measure.Load()}");
+    // Faces the graph cannot reach: searched with its own encoding, a face should come back as its own
+    // identity's nearest, at distance 0. Those that do not are lost to every probe, however near.
+    clock.Restart();
+    var checkedRows = Math.Min(options.SelfCheck, total);
+    var lost = Enumerable.Range(0, checkedRows).Where(r =>
+    {
+        var row = Row(r);
+        var found = hnsw.Search(row.Embedding, 1);
+        return found.Count == 0 || found[0].Identity != row.Identity;
+    }).ToList();
+    report.Note($"self-check of the first {checkedRows:N0} faces: {lost.Count} not found by their own encoding " +
+                $"({string.Join(", ", lost.Take(10))}{(lost.Count > 10 ? ", ..." : "")}) in {clock.Elapsed.TotalSeconds:0.0} s");
 }
-hnsw.ChangeExpansionSearch(options.Hnsw.ExpansionSearch);
+Sweep(hnsw, truth, "after the build");
 report.Write();
+
+// Every ef of --ef-sweep (then the default again) over all probes: what recall more candidates buy, at what cost,
+// with p50/p99 of the LFW probes and the synthetic ones apart (they are searched alike but do not cost alike).
+void Sweep(HnswFaceIndex graph, IReadOnlyList<IdentityDistance?> truthOfProbes, string when)
+{
+    foreach (var ef in options.ExpansionSweep.Append(options.Hnsw.ExpansionSearch).Distinct())
+    {
+        graph.ChangeExpansionSearch(ef);
+        var (timing, answers) = Measure.TimeSearches(graph, probes, 1);
+        report.Note($"{when}: {graph.Count:N0} faces, ef_search {ef}: p50 {timing.P50:0.00} ms, p99 {timing.P99:0.00} ms ({timing.Count} probes; " +
+                    Measure.ByKind(timing, lfwProbes.Count) + "), recall@1 LFW " +
+                    $"{Measure.Recall(answers.Take(lfwProbes.Count).ToList(), truthOfProbes.Take(lfwProbes.Count).ToList()):0.0000}, synthetic " +
+                    $"{Measure.Recall(answers.Skip(lfwProbes.Count).ToList(), truthOfProbes.Skip(lfwProbes.Count).ToList()):0.0000}; load average {Measure.Load()}");
+    }
+    graph.ChangeExpansionSearch(options.Hnsw.ExpansionSearch);
+}
 
 HnswFaceIndex? kept = hnsw;
 if (options.SaveLoad)
@@ -169,6 +202,9 @@ if (options.SaveLoad)
                 $"{sameAfterLoad} of {answers.Count} answers the same after loading; search after loading p50 {afterLoad.P50:0.00} ms, p99 {afterLoad.P99:0.00} ms");
     Directory.Delete(folder, recursive: true);
     kept = (HnswFaceIndex)loaded;
+    // What a replica that loaded its saved graph serves: every probe again, in a process that holds only this index.
+    Sweep(kept, truth, "after loading");
+    report.Write();
 }
 report.Write();
 if (options.Replica)
@@ -195,8 +231,15 @@ internal static class Measure
             times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             answers.Add(found.Count > 0 ? found[0] : null);
         }
-        Array.Sort(times);
-        return (new Timing(times.Length, times[times.Length / 2], times[Math.Min(times.Length - 1, (int)Math.Ceiling(times.Length * 0.99) - 1)]), answers);
+        return (Timing.Of(times), answers);
+    }
+
+    /// <summary>p50/p99 of the LFW probes (the first <paramref name="lfwProbes"/>) and of the synthetic ones.</summary>
+    public static string ByKind(Timing timing, int lfwProbes)
+    {
+        var lfw = timing.Part(0, lfwProbes);
+        var synthetic = timing.Part(lfwProbes, int.MaxValue);
+        return $"LFW probes p50 {lfw.P50:0.00} / p99 {lfw.P99:0.00} ms, synthetic p50 {synthetic.P50:0.00} / p99 {synthetic.P99:0.00} ms";
     }
 
     public static double Recall(IReadOnlyList<IdentityDistance?> answers, IReadOnlyList<IdentityDistance?> truth)
@@ -235,7 +278,21 @@ internal static class Measure
     public static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }
 
-internal sealed record Timing(int Count, double P50, double P99);
+/// <summary>Search times of a run of probes: percentiles, and each probe's time in probe order (for subsets).</summary>
+internal sealed record Timing(int Count, double P50, double P99)
+{
+    public IReadOnlyList<double> Times { get; init; } = [];
+
+    public static Timing Of(IReadOnlyList<double> times)
+    {
+        if (times.Count == 0) return new Timing(0, double.NaN, double.NaN);
+        var sorted = times.Order().ToArray();
+        return new Timing(sorted.Length, sorted[sorted.Length / 2],
+            sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * 0.99) - 1)]) { Times = times };
+    }
+
+    public Timing Part(int skip, int take) => Of(Times.Skip(skip).Take(take).ToList());
+}
 
 internal sealed class Options
 {
@@ -255,6 +312,8 @@ internal sealed class Options
     public HnswOptions Hnsw { get; private set; } = HnswOptions.Default;
     public int Step { get; private set; }
     public int[] ExpansionSweep { get; private set; } = [];
+    public bool SearchAfterLoad { get; private set; } = true;
+    public int SelfCheck { get; private set; }
 
     public static Options Parse(string[] args)
     {
@@ -272,6 +331,8 @@ internal sealed class Options
                 case "--save-load": o.SaveLoad = value == "yes"; break;
                 case "--replica": o.Replica = value == "yes"; break;
                 case "--load-index": o.LoadIndex = value; break;
+                case "--search-after-load": o.SearchAfterLoad = value == "yes"; break;
+                case "--self-check": o.SelfCheck = Int(); break;
                 case "--scalar": o.Hnsw = o.Hnsw with { Scalar = value switch
                 {
                     "f32" => HnswScalar.Float32, "f16" => HnswScalar.Float16, "i8" => HnswScalar.Int8,

@@ -14,4 +14,14 @@ public sealed record IndexState(
     TimeSpan OpenTime,
     string Stamp,
     bool? Following,
-    string? FollowError);
+    string? FollowError)
+{
+    /// <summary>
+    /// For a store shared by replicas: how many times the index was reconciled with the faces stored (at an
+    /// erasure logged after a change it had not applied, or when it was further behind than the log reaches).
+    /// </summary>
+    public int? Reconciliations { get; init; }
+
+    /// <summary>For a store shared by replicas: how many erasures were applied by removing the faces they list.</summary>
+    public int? ErasesApplied { get; init; }
+}

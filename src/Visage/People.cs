@@ -44,7 +44,11 @@ public sealed class People : IDisposable
 
     /// <summary>The search index identify uses: its kind, size and whether it was loaded or built.</summary>
     public IndexState Index => new(_index.Kind, _index.Count, _index.IdentityCount, _index.Loaded, _index.WhyBuilt,
-        _index.OpenTime, _index.Stamp, _index.Sync is { } sync ? sync.Connected : null, _index.Sync?.LastError);
+        _index.OpenTime, _index.Stamp, _index.Sync is { } sync ? sync.Connected : null, _index.Sync?.LastError)
+    {
+        Reconciliations = _index.Sync?.Reconciled,
+        ErasesApplied = _index.Sync?.ErasesApplied,
+    };
 
     /// <summary>The folder of known people these are, or null for a gallery file.</summary>
     public string? Folder { get; }

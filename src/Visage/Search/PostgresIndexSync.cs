@@ -7,9 +7,11 @@ namespace Visage.Search;
 /// <summary>
 /// Keeps one replica's in-memory index in step with the shared store: it LISTENs on the change channel and,
 /// on each notification (and every few seconds anyway), applies the changes logged after the last one it
-/// applied, in order. A lost connection is retried; on its return the log replays whatever was missed, so no
-/// change is skipped. Changes become visible in id order (see <see cref="PostgresSchema.ChangesLock"/>), so
-/// "after the last id applied" is all a replica has to remember.
+/// applied, in order, read in one query with the encodings they add and added in batches. A lost connection is
+/// retried; on its return the log replays whatever was missed, so no change is skipped. Changes become visible
+/// in id order (see <see cref="PostgresSchema.ChangesLock"/>), so "after the last id applied" is all a replica
+/// has to remember; when the log no longer holds all of that (below its floor, or before an erasure), the
+/// replica reconciles with the faces stored instead.
 /// </summary>
 internal sealed class PostgresIndexSync : IAsyncDisposable
 {
@@ -124,45 +126,85 @@ internal sealed class PostgresIndexSync : IAsyncDisposable
             await ReconcileAsync(connection, ct);
     }
 
+    /// <summary>The most faces added to the index in one batch while replaying: searches wait while a batch goes in.</summary>
+    private const int MaxBatch = 512;
+
     /// <summary>
-    /// Applies the changes logged after the last one applied, in order, up to an 'erase'; true when it stopped
-    /// at one. An erase dropped every change before it, names and face ids included, so what a replica had not
-    /// applied by then is no longer in the log: it reconciles with the store instead (see <see cref="ReconcileAsync"/>).
+    /// Applies the changes logged after the last one applied, in order, read with the encodings of the faces
+    /// added in one query (one snapshot), consecutive adds put into the index as one batch; true when it has to
+    /// reconcile instead. It does when the last change applied is below the log's floor (changes it had not
+    /// applied were trimmed or dropped by an erasure), and at an 'erase' logged after a change it had not
+    /// applied (the erase dropped it, names and face ids included) or by schema version 2 (which listed no
+    /// faces). An 'erase' after everything applied lists the faces it removed: they leave the index, no reconcile.
     /// </summary>
     private async Task<bool> ReplayAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT c.id, c.kind, c.face_id, c.identity, c.new_identity, f.embedding
+        await using var command = new NpgsqlCommand($"""
+            SELECT (SELECT coalesce(max(value::bigint), 0) FROM visage_meta WHERE key = '{PostgresSchema.FloorKey}'),
+                   c.id, c.kind, c.face_id, c.identity, c.new_identity, f.embedding, c.face_ids, c.previous
             FROM changes c LEFT JOIN faces f ON c.kind = 'add' AND f.id = c.face_id
             WHERE c.id > $1 ORDER BY c.id
             """, connection);
         command.Parameters.AddWithValue(AppliedChange);
         await using var reader = await command.ExecuteReaderAsync(ct);
+        var batch = new List<IndexedFace>();
+        var inBatch = new HashSet<long>();
+        var last = AppliedChange;
+
+        void Flush()
+        {
+            if (batch.Count > 0) _index.Add(batch);
+            batch = [];
+            inBatch.Clear();
+            Interlocked.Exchange(ref _applied, last);
+        }
+
+        var first = true;
         while (await reader.ReadAsync(ct))
         {
-            var id = reader.GetInt64(0);
-            var faceId = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
-            var identity = reader.GetString(3);
-            switch (reader.GetString(1))
+            // The log always keeps a change above its floor (the newest, or the erase that raised it), so a
+            // replica below the floor always reads a row and finds out here.
+            if (first && AppliedChange < reader.GetInt64(0)) return true;
+            first = false;
+            var id = reader.GetInt64(1);
+            var faceId = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
+            var identity = reader.GetString(4);
+            switch (reader.GetString(2))
             {
-                // A face removed since has no row: the erase that follows in the log reconciles.
-                case "add" when !reader.IsDBNull(5) && !_index.Contains(faceId):
-                    var embedding = MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(5)).ToArray();
-                    _index.Add([new IndexedFace(faceId, identity, embedding)]);
+                // A face removed since has no row: the erase that follows in the log removes it.
+                case "add" when !reader.IsDBNull(6) && !inBatch.Contains(faceId) && !_index.Contains(faceId):
+                    var embedding = MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(6)).ToArray();
+                    batch.Add(new IndexedFace(faceId, identity, embedding));
+                    inBatch.Add(faceId);
+                    last = id;
+                    if (batch.Count >= MaxBatch) Flush();
+                    continue;
+                case "add":
                     break;
                 case "remove": // logged by schema version 1 only
+                    Flush();
                     _index.Remove([faceId]);
                     break;
                 case "rename":
-                    _index.RenameIdentity(identity, reader.GetString(4));
+                    Flush();
+                    _index.RenameIdentity(identity, reader.GetString(5));
                     break;
                 case "erase":
-                    return true;
+                    Flush();
+                    if (reader.IsDBNull(7) || reader.IsDBNull(8) || reader.GetInt64(8) > AppliedChange) return true;
+                    _index.Remove(reader.GetFieldValue<long[]>(7));
+                    ErasesApplied++;
+                    break;
             }
-            Interlocked.Exchange(ref _applied, id);
+            last = id;
+            if (batch.Count == 0) Interlocked.Exchange(ref _applied, id);
         }
+        Flush();
         return false;
     }
+
+    /// <summary>How many erasures were applied by removing the faces they list (without reconciling), for tests and health.</summary>
+    public int ErasesApplied { get; private set; }
 
     /// <summary>
     /// Makes the index hold exactly the faces stored, under their people's names, as of one snapshot, and the
@@ -174,7 +216,7 @@ internal sealed class PostgresIndexSync : IAsyncDisposable
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         long last;
-        await using (var stamp = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM changes", connection, transaction))
+        await using (var stamp = new NpgsqlCommand(PostgresSchema.LastChangeSql, connection, transaction))
             last = (long)(await stamp.ExecuteScalarAsync(ct))!;
         var stored = new Dictionary<long, string>();
         await using (var export = await connection.BeginBinaryExportAsync("""

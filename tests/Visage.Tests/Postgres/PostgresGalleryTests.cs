@@ -50,6 +50,101 @@ public sealed class PostgresGalleryTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task The_change_log_keeps_at_most_its_capacity_and_records_the_floor_below_which_changes_are_gone()
+    {
+        var url = await NewStoreAsync();
+        using var gallery = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null));
+        long Floor() => ScalarAsync(url, $"SELECT value::bigint FROM visage_meta WHERE key = '{PostgresSchema.FloorKey}'").Result;
+        Assert.Equal(0, Floor());
+        for (var round = 0; round < 5; round++)
+        {
+            await PostgresIndexSyncTests.BulkAddAsync(url, $"r{round}-", 3_000);
+            Assert.InRange(await ScalarAsync(url, "SELECT count(*) FROM changes"), 1, PostgresSchema.LogCapacity);
+        }
+        for (var i = 0; i < 40; i++) await gallery.AddAsync([Face($"one{i}", $"{i + 1}")]);
+        Assert.InRange(await ScalarAsync(url, "SELECT count(*) FROM changes"), 1, PostgresSchema.LogCapacity);
+
+        // Every change above the floor is still there; the stamp is the newest.
+        var floor = Floor();
+        Assert.True(floor > 0);
+        var newest = PostgresIndexSync.ChangeOf(await gallery.GetStampAsync());
+        Assert.Equal(newest, await ScalarAsync(url, "SELECT max(id) FROM changes"));
+        Assert.Equal(newest - floor, await ScalarAsync(url, $"SELECT count(*) FROM changes WHERE id > {floor}"));
+        Assert.Equal(0, await ScalarAsync(url, $"SELECT count(*) FROM changes WHERE id <= {floor}"));
+        Assert.Equal(15_040, await ScalarAsync(url, "SELECT count(*) FROM faces"));
+    }
+
+    [Fact]
+    public async Task A_version_2_store_migrates_on_open_its_long_log_trimmed_and_its_old_erasures_reconciled()
+    {
+        var url = await NewStoreAsync();
+        await using (var connection = new NpgsqlConnection(PostgresLocation.Parse(url).ConnectionString))
+        {
+            await connection.OpenAsync();
+            Assert.Equal(new[] { 1, 2 }, await PostgresSchema.MigrateAsync(connection, "test", CancellationToken.None, upTo: 2));
+        }
+        // Written by version 2: more adds than version 3 keeps, a rename, a bare erase.
+        await PostgresIndexSyncTests.BulkAddAsync(url, "old", PostgresSchema.LogCapacity + 100);
+        await ScalarAsync(url, "WITH u AS (UPDATE identities SET name = 'renamed' WHERE name = 'old000001' RETURNING 1) SELECT count(*) FROM u");
+        await ScalarAsync(url, "WITH d AS (DELETE FROM identities WHERE name = 'old000002' RETURNING 1) SELECT count(*) FROM d");
+        Assert.Equal(1, await ScalarAsync(url, "SELECT count(*) FROM changes WHERE kind = 'erase'"));
+        var erased = await ScalarAsync(url, "SELECT max(id) FROM changes");
+        await PostgresIndexSyncTests.BulkAddAsync(url, "more", PostgresSchema.LogCapacity + 100);
+        var before = await ScalarAsync(url, "SELECT max(id) FROM changes");
+        Assert.True(await ScalarAsync(url, "SELECT count(*) FROM changes") > PostgresSchema.LogCapacity);
+
+        using var gallery = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null));
+        Assert.Equal(3, await ScalarAsync(url, "SELECT max(version) FROM visage_schema_migrations"));
+        Assert.Equal(PostgresSchema.LogKeptAfterTrim, await ScalarAsync(url, "SELECT count(*) FROM changes"));
+        Assert.Equal(before, PostgresIndexSync.ChangeOf(await gallery.GetStampAsync()));
+        Assert.Equal(before - PostgresSchema.LogKeptAfterTrim,
+            await ScalarAsync(url, $"SELECT value::bigint FROM visage_meta WHERE key = '{PostgresSchema.FloorKey}'"));
+
+        // A replica that applied everything up to the old erasure is below the floor now: it reconciles.
+        var faces = (await gallery.ReadIndexFacesAsync()).Faces;
+        using var index = FaceIndexes.Build(4, faces.Where(f => !f.Identity.StartsWith("more", StringComparison.Ordinal))
+            .Select(f => new IndexedFace(f.Id, f.Identity, f.Embedding)).ToList());
+        await using (var sync = PostgresIndexSync.Start(url, index, erased))
+        {
+            await sync.CatchUpNowAsync();
+            Assert.Equal(1, sync.Reconciled);
+            Assert.Equal(faces.Count, index.Count);
+            Assert.Equal(before, sync.AppliedChange);
+
+            // A deletion now logs a version-3 erase, which the caught-up replica applies without reconciling.
+            await gallery.DeletePersonAsync("renamed");
+            await sync.CatchUpNowAsync();
+            Assert.Equal(1, sync.Reconciled);
+            Assert.Equal(1, sync.ErasesApplied);
+            Assert.Equal(faces.Count - 1, index.Count);
+        }
+    }
+
+    [Fact]
+    public async Task A_bare_erase_logged_by_version_2_makes_a_replica_reconcile_after_the_migration()
+    {
+        var url = await NewStoreAsync();
+        await using (var connection = new NpgsqlConnection(PostgresLocation.Parse(url).ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgresSchema.MigrateAsync(connection, "test", CancellationToken.None, upTo: 2);
+        }
+        await PostgresIndexSyncTests.BulkAddAsync(url, "p", 3);
+        var before = await ScalarAsync(url, "SELECT max(id) FROM changes");
+        await ScalarAsync(url, "WITH d AS (DELETE FROM identities WHERE name = 'p000001' RETURNING 1) SELECT count(*) FROM d");
+
+        using var gallery = await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 4, null, null));
+        Assert.Equal(1, await ScalarAsync(url, "SELECT count(*) FROM changes WHERE kind = 'erase' AND face_ids IS NULL"));
+        using var index = FaceIndexes.Build(4, [new IndexedFace(1, "p000000", [0, 1000, 1, 0]),
+            new IndexedFace(2, "p000001", [0, 1001, 1, 0]), new IndexedFace(3, "p000002", [0, 1002, 1, 0])]);
+        await using var sync = PostgresIndexSync.Start(url, index, before);
+        await sync.CatchUpNowAsync();
+        Assert.Equal(1, sync.Reconciled);
+        Assert.Equal(0, sync.ErasesApplied);
+        Assert.Equal(new[] { "p000000", "p000002" }, index.FaceIdentities().Values.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Every_add_and_removal_moves_the_stamp_and_a_duplicate_does_not()
     {
         var url = await NewStoreAsync();
@@ -70,6 +165,9 @@ public sealed class PostgresGalleryTests(PostgresFixture fixture)
         // The deletion drops the log before it (bob's name and face id with it) and logs a bare erase.
         Assert.Equal(2, await ScalarAsync(url, "SELECT count(*) FROM changes"));
         Assert.Equal(1, await ScalarAsync(url, "SELECT count(*) FROM changes WHERE kind = 'erase' AND identity = '' AND face_id IS NULL"));
+        // It lists the face removed, whose row is gone.
+        Assert.Equal(1, await ScalarAsync(url, "SELECT cardinality(face_ids) FROM changes WHERE kind = 'erase'"));
+        Assert.Equal(0, await ScalarAsync(url, "SELECT count(*) FROM faces WHERE id IN (SELECT unnest(face_ids) FROM changes WHERE kind = 'erase')"));
         Assert.Equal(0, await ScalarAsync(url, "SELECT count(*) FROM changes WHERE 'bob' IN (identity, new_identity)"));
         Assert.Equal(1, await ScalarAsync(url, "SELECT count(*) FROM changes WHERE kind = 'rename' AND new_identity = 'Ada'"));
         Assert.NotEqual(afterAdd, await gallery.GetStampAsync());

@@ -170,7 +170,7 @@ internal sealed class PostgresGallery : IGallery
 
     private async Task<string> ReadStampAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM changes", connection, transaction);
+        await using var command = new NpgsqlCommand(PostgresSchema.LastChangeSql, connection, transaction);
         var last = (long)(await command.ExecuteScalarAsync(ct))!;
         return $"{StoreId}:{last.ToString(CultureInfo.InvariantCulture)}";
     }
@@ -318,9 +318,10 @@ internal sealed class PostgresGallery : IGallery
 
     /// <summary>
     /// Erases a person in one transaction: their faces (encodings, crops) and their row go, and the change log
-    /// drops every change before it (names and face ids included) and logs one bare 'erase', on which replicas
-    /// reconcile with the faces stored (schema version 2). PostgreSQL reclaims the space of deleted rows itself
-    /// (autovacuum).
+    /// drops every change before it (names and face ids included) and logs one 'erase' that lists the ids of the
+    /// faces removed (rows that no longer exist) and the change before it: a replica that had applied that change
+    /// removes the faces, one that had not reconciles with the faces stored (schema version 3). PostgreSQL
+    /// reclaims the space of deleted rows itself (autovacuum).
     /// </summary>
     public Task<int> DeletePersonAsync(string name, CancellationToken ct = default) =>
         WriteAsync(async (connection, transaction) =>
@@ -341,15 +342,24 @@ internal sealed class PostgresGallery : IGallery
             await RequirePersonAsync(connection, transaction, into, ct);
             if (from == into)
                 throw new PersonException(from, exists: true, $"{Location}: cannot merge {from} into themselves");
-            // Re-inserted under the new person so that the log says remove (old name) then add (new name).
+            // Re-inserted under the new person so that the log says erase (the old faces) then add (new name):
+            // in separate statements, so that the erase is logged before the adds (one statement would log the
+            // adds first and the erase would drop them, making every replica reconcile).
+            await ExecuteAsync(connection, transaction, """
+                CREATE TEMPORARY TABLE visage_moved ON COMMIT DROP AS
+                SELECT model_id, embedding, source_path, image_sha256, crop, added_at FROM faces WITH NO DATA
+                """, ct);
             await ExecuteAsync(connection, transaction, """
                 WITH moved AS (
                     DELETE FROM faces WHERE identity_id = (SELECT id FROM identities WHERE name = $1)
                     RETURNING model_id, embedding, source_path, image_sha256, crop, added_at)
+                INSERT INTO visage_moved SELECT * FROM moved
+                """, ct, from);
+            await ExecuteAsync(connection, transaction, """
                 INSERT INTO faces (identity_id, model_id, embedding, source_path, image_sha256, crop, added_at)
-                SELECT (SELECT id FROM identities WHERE name = $2), model_id, embedding, source_path, image_sha256, crop, added_at
-                FROM moved
-                """, ct, from, into);
+                SELECT (SELECT id FROM identities WHERE name = $1), model_id, embedding, source_path, image_sha256, crop, added_at
+                FROM visage_moved
+                """, ct, into);
             await ExecuteAsync(connection, transaction, "DELETE FROM identities WHERE name = $1", ct, from);
             return await RequirePersonAsync(connection, transaction, into, ct);
         }, ct);

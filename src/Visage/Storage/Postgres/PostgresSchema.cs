@@ -21,6 +21,24 @@ internal static class PostgresSchema
 
     public const string ChangesChannel = "visage_changes";
 
+    /// <summary>
+    /// The most changes the log keeps (schema version 3): when its newest id runs more than this past the
+    /// floor, the oldest are dropped down to <see cref="LogKeptAfterTrim"/>. Bounds what an erasure scrubs (it
+    /// drops the log before it: at most this many rows, a few milliseconds) and what a catch-up replays; a
+    /// replica further behind (away for more than this many enrolments) reconciles with the store instead, which
+    /// has to add the same faces anyway, so replaying more would save little.
+    /// </summary>
+    public const int LogCapacity = 10_000;
+
+    /// <summary>What a trim leaves: trimming every thousand changes or so, not at each one.</summary>
+    public const int LogKeptAfterTrim = 9_000;
+
+    /// <summary>
+    /// The key in visage_meta of the log's floor: every change above it that was ever committed is still in the
+    /// log (those at or below it may be gone). A replica whose last applied change is below it reconciles.
+    /// </summary>
+    public const string FloorKey = "changes_floor";
+
     public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
     [
         (1, $"""
@@ -133,13 +151,90 @@ internal static class PostgresSchema
                 END IF;
             END $$;
             """),
+        (3, $"""
+            -- Erasures a replica applies directly, and a bounded log. An 'erase' lists the faces it removed
+            -- (face_ids: rows that no longer exist, so the ids name nobody) and the last change logged before it
+            -- (previous); every change before it is still dropped (names and face ids of the person with them),
+            -- and the log's floor (visage_meta '{FloorKey}') rises to that change. A replica that applied
+            -- everything up to 'previous' removes the faces listed; one that had not reconciles.
+            ALTER TABLE changes ADD COLUMN face_ids bigint[], ADD COLUMN previous bigint;
+            INSERT INTO visage_meta (key, value) VALUES ('{FloorKey}', '0') ON CONFLICT (key) DO NOTHING;
+
+            CREATE FUNCTION visage_raise_floor(to_id bigint) RETURNS void LANGUAGE sql AS $$
+                INSERT INTO visage_meta (key, value) VALUES ('{FloorKey}', to_id::text)
+                ON CONFLICT (key) DO UPDATE SET value = greatest(visage_meta.value::bigint, excluded.value::bigint)::text;
+            $$;
+
+            CREATE OR REPLACE FUNCTION visage_faces_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                erase_id bigint;
+                before_id bigint;
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM gone) THEN
+                    RETURN NULL;
+                END IF;
+                PERFORM pg_advisory_xact_lock({ChangesLock});
+                SELECT greatest(coalesce(max(id), 0),
+                                (SELECT max(value::bigint) FROM visage_meta WHERE key = '{FloorKey}'))
+                INTO before_id FROM changes;
+                INSERT INTO changes (kind, identity, face_ids, previous)
+                VALUES ('erase', '', (SELECT array_agg(id ORDER BY id) FROM gone), before_id)
+                RETURNING id INTO erase_id;
+                DELETE FROM changes WHERE id < erase_id;
+                PERFORM visage_raise_floor(before_id);
+                PERFORM pg_notify('{ChangesChannel}', '');
+                RETURN NULL;
+            END $$;
+
+            -- Keeps at most {LogCapacity} changes: checked once per statement that adds faces or renames people
+            -- (a bulk COPY trims once, at its end); the lock is taken only when there is something to drop.
+            CREATE FUNCTION visage_trim_changes() RETURNS void LANGUAGE plpgsql AS $$
+            DECLARE
+                newest bigint;
+                floor_id bigint;
+            BEGIN
+                SELECT max(id) INTO newest FROM changes;
+                SELECT max(value::bigint) INTO floor_id FROM visage_meta WHERE key = '{FloorKey}';
+                IF newest IS NULL OR newest - coalesce(floor_id, 0) <= {LogCapacity} THEN
+                    RETURN;
+                END IF;
+                PERFORM pg_advisory_xact_lock({ChangesLock});
+                SELECT max(id) - {LogKeptAfterTrim} INTO floor_id FROM changes;
+                DELETE FROM changes WHERE id <= floor_id;
+                PERFORM visage_raise_floor(floor_id);
+            END $$;
+            CREATE FUNCTION visage_changes_logged() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM visage_trim_changes();
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER faces_added_trim AFTER INSERT ON faces
+                FOR EACH STATEMENT EXECUTE FUNCTION visage_changes_logged();
+            CREATE TRIGGER identities_renamed_trim AFTER UPDATE OF name ON identities
+                FOR EACH STATEMENT EXECUTE FUNCTION visage_changes_logged();
+
+            -- A store's log written before this version may hold every change since it was made: trimmed now.
+            SELECT visage_trim_changes();
+            """),
     ];
+
+    /// <summary>
+    /// The last change the store holds (or the floor, when the log above it is empty): the number after the
+    /// colon of a store's stamp.
+    /// </summary>
+    public const string LastChangeSql = $"""
+        SELECT greatest(coalesce((SELECT max(id) FROM changes), 0),
+                        coalesce((SELECT max(value::bigint) FROM visage_meta WHERE key = '{FloorKey}'), 0))
+        """;
 
     public static int LatestVersion => Migrations[^1].Version;
 
-    /// <summary>Applies the migrations the database lacks; returns the versions applied.</summary>
+    /// <summary>
+    /// Applies the migrations the database lacks (up to <paramref name="upTo"/>, for tests of older stores;
+    /// all by default); returns the versions applied.
+    /// </summary>
     public static async Task<IReadOnlyList<int>> MigrateAsync(NpgsqlConnection connection, string location,
-        CancellationToken ct)
+        CancellationToken ct, int? upTo = null)
     {
         await using (var create = new NpgsqlCommand("""
             CREATE TABLE IF NOT EXISTS visage_schema_migrations (
@@ -167,7 +262,7 @@ internal static class PostgresSchema
         if (current > LatestVersion)
             throw new VisageException(
                 $"{location}: store schema version {current} is newer than this Visage knows ({LatestVersion}); upgrade Visage");
-        foreach (var (version, sql) in Migrations.Where(m => m.Version > current))
+        foreach (var (version, sql) in Migrations.Where(m => m.Version > current && m.Version <= (upTo ?? LatestVersion)))
         {
             await using (var migrate = new NpgsqlCommand(sql, connection, transaction))
                 await migrate.ExecuteNonQueryAsync(ct);
