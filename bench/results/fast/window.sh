@@ -15,7 +15,8 @@ mkdir -p bench/results/fast/warm-match bench/results/fast/cold-match
 python3 bench/alternate.py --images $L/images --count 200 --rounds 3 --packs faceplugin-fast,faceplugin,faceplugin-blazefront \
   --keep bench/results/fast/warm-match > bench/results/fast/warm-match.md 2> bench/results/fast/warm-match.log
 date -u; cat /proc/loadavg
+# the previous build (commit bce7def, before the match warm-up), copied from .build/cli to /tmp/scratch/cli-old
 python3 bench/alternate.py --images $L/images --count 200 --rounds 3 --packs faceplugin-fast,faceplugin \
-  --visage "dotnet /tmp/scratch/cli-old/Visage.Cli.dll"  # the build of commit bce7def (before the match warm-up) \
+  --visage "dotnet /tmp/scratch/cli-old/Visage.Cli.dll" \
   --keep bench/results/fast/cold-match > bench/results/fast/cold-match.md 2> bench/results/fast/cold-match.log
 date -u; cat /proc/loadavg
