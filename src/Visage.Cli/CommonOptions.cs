@@ -47,7 +47,7 @@ internal static class CommonOptions
 
     public static readonly Option<string> Detector = new("--detector")
     {
-        Description = "Face detector: 'pack' (the model pack's own, UltraFace), 'haar' (the seed's Haar cascade) " +
+        Description = "Face detector: 'pack' (the model pack's own: UltraFace, or BlazeFace front for faceplugin-fast), 'haar' (the seed's Haar cascade) " +
                       "or 'blazeface' (MediaPipe BlazeFace, full range: smaller faces)",
         DefaultValueFactory = _ => "pack",
         Recursive = true,

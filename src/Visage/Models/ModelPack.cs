@@ -6,6 +6,7 @@ namespace Visage.Models;
 /// default threshold is a Euclidean distance between unit-length encodings: a face matches when its
 /// distance is at most the threshold. <see cref="LandmarkerKind"/> says which network <see cref="Landmarks"/>
 /// is; <see cref="LandmarkFiles"/> are the further files it needs (a TensorFlow.js model's weights).
+/// <see cref="BlazeFace"/> is set when <see cref="Detector"/> is a BlazeFace model (UltraFace otherwise).
 /// </summary>
 internal sealed record ModelPack(
     string Id,
@@ -20,7 +21,8 @@ internal sealed record ModelPack(
     IReadOnlyList<ModelFile>? LandmarkFiles = null,
     Quantised.QuantiserSettings? Int8Detector = null,
     Quantised.QuantiserSettings? Int8Landmarks = null,
-    string? QuantisedFrom = null)
+    string? QuantisedFrom = null,
+    BlazeFaceBoxes? BlazeFace = null)
 {
     /// <summary>Whether some network of the pack runs as int8, made from <see cref="QuantisedFrom"/>'s float one.</summary>
     public bool Quantised => QuantisedFrom is not null;

@@ -71,6 +71,9 @@ internal sealed class FacePipeline(
                 DetectorKind.BlazeFace => new BlazeFaceDetector(
                     planner.Load(OnnxModel.FromFile(store.FilePath(ModelCatalog.BlazeFaceBack)), BlazeFaceDetector.Tuning, ct),
                     options.DetectionThreshold, options.NmsIouThreshold, BlazeFaceBoxScale, BlazeFaceBoxShift),
+                _ when pack.BlazeFace is { } boxes => new BlazeFaceDetector(
+                    planner.Load(OnnxModel.FromFile(store.FilePath(pack.Detector)), BlazeFaceDetector.Tuning, ct),
+                    options.DetectionThreshold, options.NmsIouThreshold, boxes.Scale, boxes.Shift),
                 _ => new UltraFaceDetector(
                     planner.Load(Int8(OnnxModel.FromFile(store.FilePath(pack.Detector)), pack.Int8Detector, store),
                         Tuned(UltraFaceDetector.Tuning, pack.Int8Detector), ct),
@@ -91,6 +94,9 @@ internal sealed class FacePipeline(
                 DetectorKind.BlazeFace => string.Create(CultureInfo.InvariantCulture,
                     $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###}, " +
                     $"box x{BlazeFaceBoxScale:0.###} moved {BlazeFaceBoxShift:0.###} of its height)"),
+                _ when pack.BlazeFace is { } boxes => string.Create(CultureInfo.InvariantCulture,
+                    $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###}, " +
+                    $"box x{boxes.Scale:0.###} moved {boxes.Shift:0.###} of its height)"),
                 _ => string.Create(CultureInfo.InvariantCulture,
                     $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###})"),
             };
@@ -133,7 +139,10 @@ internal sealed class FacePipeline(
             var fingerprint = PipelineFingerprint.Create(pack.Id, detectorText,
                 [.. detectorParts, .. LandmarkParts(pack), .. pack.Embedders.Select(e => Describe(e, store)), .. quantisedParts]);
             return new FacePipeline(loadedDetector, loadedLandmarker, loadedEmbedder, pack.DefaultThreshold, fingerprint)
-                { Plans = planner.Choices, Gate = LoadedGate(liveness, livenessThreshold) };
+            {
+                Plans = planner.Choices, Gate = LoadedGate(liveness, livenessThreshold),
+                UsesDetectorKeypoints = pack.LandmarkerKind == LandmarkerKind.DetectorKeypoints && options.Detector == DetectorKind.Pack,
+            };
         }
         catch (Exception e)
         {
@@ -157,6 +166,8 @@ internal sealed class FacePipeline(
     {
         IEnumerable<string> parts = pack.LandmarkerKind == LandmarkerKind.Points68
             ? [Pinned(pack.Landmarks)]
+            : pack.LandmarkerKind == LandmarkerKind.DetectorKeypoints
+            ? ["landmarks the detector's keypoints (eyes, nose tip, mouth centre for both corners)", Pinned(pack.Landmarks)]
             : [$"landmarks {pack.LandmarkerKind}", Pinned(pack.Landmarks), .. (pack.LandmarkFiles ?? []).Select(Pinned)];
         return pack.Int8Landmarks is { } q ? parts.Append(Int8Text(q)) : parts;
     }
@@ -278,17 +289,42 @@ internal sealed class FacePipeline(
     /// <summary>Every face in the image, each with its landmarks and encoding.</summary>
     public IReadOnlyList<Face> Analyze(Mat bgrImage) => Analyze(bgrImage, Detect(bgrImage));
 
+    /// <summary>
+    /// Whether detected faces are aligned on the detector's own keypoints (no landmark network runs for them;
+    /// the landmark network still serves faces given without keypoints).
+    /// </summary>
+    internal bool UsesDetectorKeypoints { get; private init; }
+
     /// <summary>Landmarks and encodings for faces found elsewhere (another detector, a fixed box).</summary>
     public IReadOnlyList<Face> Analyze(Mat bgrImage, IReadOnlyList<DetectedFace> faces)
     {
         if (faces.Count == 0) return [];
-        IReadOnlyList<FaceLandmarks?> landmarks = embedder.UsesLandmarks
-            ? (landmarker ?? throw new InvalidOperationException($"embedder {ModelId} needs a landmarker"))
-                .Locate(bgrImage, faces.Select(f => f.Box).ToList()).Cast<FaceLandmarks?>().ToList()
-            : new FaceLandmarks?[faces.Count];
+        var landmarks = embedder.UsesLandmarks ? Locate(bgrImage, faces) : new FaceLandmarks?[faces.Count];
         var located = faces.Select((f, i) => new LocatedFace(f.Box, f.Score, landmarks[i])).ToList();
         var embeddings = embedder.Embed(bgrImage, located);
         return located.Select((f, i) => new Face(f.Box, f.Score, f.Landmarks, embeddings[i])).ToList();
+    }
+
+    /// <summary>
+    /// The landmarks of each face: the detector's keypoints where the pack aligns on them, the landmark network's
+    /// for the others (all of those in one run).
+    /// </summary>
+    internal IReadOnlyList<FaceLandmarks?> Locate(Mat bgrImage, IReadOnlyList<DetectedFace> faces)
+    {
+        var landmarks = new FaceLandmarks?[faces.Count];
+        var needed = new List<int>();
+        for (var i = 0; i < faces.Count; i++)
+        {
+            if (UsesDetectorKeypoints && faces[i].Keypoints is { Count: >= FaceLandmarks.KeypointCount } k)
+                landmarks[i] = FaceLandmarks.FromKeypoints(k[0], k[1], k[2], k[3]);
+            else
+                needed.Add(i);
+        }
+        if (needed.Count == 0) return landmarks;
+        var located = (landmarker ?? throw new InvalidOperationException($"embedder {ModelId} needs a landmarker"))
+            .Locate(bgrImage, needed.Select(i => faces[i].Box).ToList());
+        for (var n = 0; n < needed.Count; n++) landmarks[needed[n]] = located[n];
+        return landmarks;
     }
 
     /// <summary>The whole image as one face, without detection (the seed's img_path_to_encoding).</summary>

@@ -1,5 +1,8 @@
 using Onnx;
+using OpenCvSharp;
 using Visage.Execution;
+using Visage.Models;
+using Visage.Tests.TestData;
 
 namespace Visage.Tests.Execution;
 
@@ -25,6 +28,41 @@ public sealed class OnnxRewritesTests
 
         Assert.Contains(expected[0], v => v < 0); // the negative side of the PReLU is exercised
         Assert.InRange(ExecutionTuner.Difference(actual, expected), 0, 1e-6);
+    }
+
+    [Fact]
+    public async Task BlazeFaces_zero_padded_channels_as_Pads_give_the_same_outputs_on_an_LFW_photo()
+    {
+        var store = new ModelStore(VisageHome.FromEnvironment());
+        await store.EnsureAsync("blazeface", [ModelCatalog.BlazeFaceFront]);
+        var model = OnnxModel.FromFile(store.FilePath(ModelCatalog.BlazeFaceFront));
+        var original = ModelProto.Parser.ParseFrom(model.Bytes);
+        var rewritten = ModelProto.Parser.ParseFrom(model.BytesFor(GraphRewrite.ZeroConcatAsPad));
+
+        Assert.Contains(GraphRewrite.ZeroConcatAsPad, model.Rewrites);
+        var padded = original.Graph.Node.Count(n => n.OpType == "ConstantOfShape");
+        Assert.True(padded > 0);
+        Assert.Equal(padded, rewritten.Graph.Node.Count(n => n.OpType == "Pad"));
+        Assert.DoesNotContain(rewritten.Graph.Node, n => n.OpType is "ConstantOfShape" or "Concat");
+
+        // The photo as the detector feeds it: 128x128 RGB in [-1, 1], channels last.
+        using var photo = Cv2.ImRead(Directory.GetFiles(Directory.GetDirectories(SharedData.LfwImages).Order(StringComparer.Ordinal).First())[0]);
+        using var small = new Mat();
+        Cv2.Resize(photo, small, new Size(128, 128));
+        Cv2.CvtColor(small, small, ColorConversionCodes.BGR2RGB);
+        using var input = new Mat();
+        small.ConvertTo(input, MatType.CV_32FC3, 1 / 127.5, -1);
+        var values = new float[128 * 128 * 3];
+        System.Runtime.InteropServices.Marshal.Copy(input.Data, values, 0, values.Length);
+        using var asWritten = new OnnxRuntimeRunner(model, GraphOptimization.None, 1);
+        using var asRewritten = new OnnxRuntimeRunner(model, GraphOptimization.All, 1, GraphRewrite.ZeroConcatAsPad);
+        var expected = asWritten.Run(values, 1);
+        var actual = asRewritten.Run(values, 1);
+
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.InRange(ExecutionTuner.Difference(actual, expected), 0, 1e-4);
+        // A face scored (in either layer of anchors): the photo went through for real.
+        Assert.Contains(expected[model.OutputIndex("Identity:0")].Concat(expected[model.OutputIndex("Identity_1:0")]), logit => logit > 0);
     }
 
     [Fact]

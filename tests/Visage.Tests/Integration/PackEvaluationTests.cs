@@ -17,6 +17,7 @@ public sealed class PackEvaluationTests(ITestOutputHelper output)
     [Theory]
     [InlineData("faceplugin", 0.98)]
     [InlineData("face-api-resnet34", 0.98)]
+    [InlineData("faceplugin-fast", 0.99)]
     public async Task DevTest_accuracy_with_the_DevTrain_threshold(string packId, double atLeast)
     {
         var pack = ModelCatalog.Get(packId);
