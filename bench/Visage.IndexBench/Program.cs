@@ -78,7 +78,10 @@ if (options.LoadIndex is { } saved)
         Sweep(loadedGraph, truthAfterLoad, "after loading");
         report.Write();
     }
-    await ReplicaStart.RunAsync(options, report, loadedGraph, total, Row, i => synthetic.Identity(total + i), dimensions, modelId);
+    if (options.Replica)
+        await ReplicaStart.RunAsync(options, report, loadedGraph, total, Row, i => synthetic.Identity(total + i), dimensions, modelId);
+    else
+        loadedGraph.Dispose();
     report.Note($"finished {DateTimeOffset.Now:u}; load average {Measure.Load()}; peak process memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:0.00} GB");
     report.Write();
     return 0;
