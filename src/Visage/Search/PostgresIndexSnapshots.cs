@@ -97,8 +97,7 @@ internal static class PostgresIndexSnapshots
         await using (var take = new NpgsqlCommand($"SELECT pg_try_advisory_lock({UploadLock})", connection))
             if (!(bool)(await take.ExecuteScalarAsync(ct))!)
                 return new SnapshotUpload(null, 0, 0, clock.Elapsed, "another replica is uploading a snapshot");
-        Directory.CreateDirectory(workFolder);
-        var graphPath = Path.Combine(workFolder, $"snapshot-{Guid.NewGuid():N}.usearch.tmp");
+        var graphPath = PrivateTempGraph(workFolder, $"snapshot-{Guid.NewGuid():N}.usearch.tmp");
         try
         {
             var (ids, stamp, scalar) = saveGraph(graphPath);
@@ -238,8 +237,7 @@ internal static class PostgresIndexSnapshots
                 break;
             }
         }
-        Directory.CreateDirectory(workFolder);
-        var graphPath = Path.Combine(workFolder, $"snapshot-{id}-{Guid.NewGuid():N}.usearch.tmp");
+        var graphPath = PrivateTempGraph(workFolder, $"snapshot-{id}-{Guid.NewGuid():N}.usearch.tmp");
         // The encodings are read (binary COPY, on a connection of their own) while the graph downloads: at a
         // million faces each takes seconds, and they wait on different things. Read after the snapshot was
         // chosen, so at a stamp at least as recent as the snapshot's.
@@ -257,7 +255,7 @@ internal static class PostgresIndexSnapshots
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long received = 0;
             var parts = 0;
-            await using (var graph = new FileStream(graphPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            await using (var graph = new FileStream(graphPath, FileMode.Truncate, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 await using var read = new NpgsqlCommand(
                     "SELECT part, data FROM index_snapshot_parts WHERE snapshot_id = $1 ORDER BY part", connection, transaction);
@@ -322,5 +320,27 @@ internal static class PostgresIndexSnapshots
             catch (Exception) when (stop.IsCancellationRequested) { }
             File.Delete(graphPath);
         }
+    }
+
+    /// <summary>
+    /// A graph file holds every face's encoding (in bytes): made empty and owner-only (0600) before anything is
+    /// written to it, in an owner-only folder; graphs left by a process that died mid-transfer (over an hour
+    /// old) are removed first.
+    /// </summary>
+    internal static string PrivateTempGraph(string workFolder, string name)
+    {
+        PrivateFiles.CreateFolder(workFolder);
+        foreach (var stale in Directory.EnumerateFiles(workFolder, "snapshot-*.usearch.tmp"))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-1)) File.Delete(stale);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        var path = Path.Combine(workFolder, name);
+        if (!PrivateFiles.TryCreateEmpty(path)) throw new IOException($"{path}: exists already");
+        return path;
     }
 }
