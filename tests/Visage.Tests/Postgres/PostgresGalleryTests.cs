@@ -24,6 +24,31 @@ public sealed class PostgresGalleryTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task Encodings_are_kept_in_the_row_and_crops_out_of_it_so_a_replica_reads_them_in_one_pass()
+    {
+        var url = await NewStoreAsync();
+        using (await PostgresGallery.OpenAsync(url, new GalleryBinding("m", 512, null, null))) { }
+
+        // 40 faces of 512 float32 (2,048 random bytes) with an 8,000-byte crop each, written as an enrolment writes them.
+        await ScalarAsync(url, """
+            WITH person AS (INSERT INTO identities (name) VALUES ('someone') RETURNING id)
+            INSERT INTO faces (identity_id, model_id, embedding, source_path, image_sha256, crop, added_at)
+            SELECT (SELECT id FROM person), 'm',
+                   (SELECT decode(string_agg(lpad(to_hex((random() * 4294967295)::bigint), 8, '0'), ''), 'hex') FROM generate_series(1, 512 + g * 0)),
+                   'photo' || g, md5(g::text) || md5(g::text),
+                   (SELECT decode(string_agg(lpad(to_hex((random() * 4294967295)::bigint), 8, '0'), ''), 'hex') FROM generate_series(1, 2000 + g * 0)),
+                   now()
+            FROM generate_series(1, 40) g;
+            SELECT 0
+            """);
+
+        // In the row: the table itself holds at least the 40 encodings; the crops went to the TOAST table.
+        Assert.True(await ScalarAsync(url, "SELECT pg_relation_size('faces')") >= 40 * 2048);
+        Assert.True(await ScalarAsync(url, "SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'faces'") >= 40 * 8000);
+        Assert.Equal(40, await ScalarAsync(url, "SELECT count(*) FROM faces WHERE octet_length(embedding) = 2048"));
+    }
+
+    [Fact]
     public async Task Migrations_run_once_on_first_open_even_when_replicas_open_together()
     {
         var url = await NewStoreAsync();

@@ -256,6 +256,15 @@ internal static class PostgresSchema
             CREATE TRIGGER faces_erased_snapshots AFTER DELETE ON faces REFERENCING OLD TABLE AS gone
                 FOR EACH STATEMENT EXECUTE FUNCTION visage_snapshots_erased();
             """),
+        (5, """
+            -- A replica reads every encoding at start (binary COPY). An encoding of 512 float32 is 2,048 bytes, which
+            -- put each row over PostgreSQL's default 2 KB toast target, so the encoding went out of line (a TOAST
+            -- lookup per face when reading them all) while the crop was moved out anyway. With a 4 KB target a
+            -- face's crop still goes out of line (it is the largest value) and the encoding stays in the row;
+            -- EXTERNAL: never compressed (float32 does not compress). Rows written from now on are stored so.
+            ALTER TABLE faces SET (toast_tuple_target = 4096);
+            ALTER TABLE faces ALTER COLUMN embedding SET STORAGE EXTERNAL;
+            """),
     ];
 
     /// <summary>
