@@ -51,6 +51,17 @@ public sealed class IndexSnapshotTests(PostgresFixture fixture)
         return (url, gallery);
     }
 
+    /// <summary>A store whose graph snapshot a replica (with a home of its own, closed since) has uploaded.</summary>
+    private async Task<(string Url, PostgresGallery Gallery)> StoreWithSnapshotAsync(
+        int partBytes = PostgresIndexSnapshots.DefaultPartBytes)
+    {
+        var (url, gallery) = await StoreAsync();
+        using var homeA = new TestData.TempFolder();
+        await using (var a = await GalleryIndex.OpenAsync(gallery, homeA.Path, url, Options))
+            Assert.NotNull((await a.UploadSnapshotAsync(partBytes: partBytes)).Id);
+        return (url, gallery);
+    }
+
     private static List<KeyValuePair<long, string>> Sorted(IReadOnlyDictionary<long, string> faces) =>
         faces.OrderBy(f => f.Key).ToList();
 
@@ -102,12 +113,9 @@ public sealed class IndexSnapshotTests(PostgresFixture fixture)
     [Fact]
     public async Task A_replica_restarted_on_the_same_home_loads_its_own_copy_saved_after_starting_from_the_snapshot()
     {
-        var (url, gallery) = await StoreAsync();
+        var (url, gallery) = await StoreWithSnapshotAsync();
         using var _ = gallery;
-        using var homeA = new TestData.TempFolder();
         using var homeB = new TestData.TempFolder();
-        await using (var a = await GalleryIndex.OpenAsync(gallery, homeA.Path, url, Options))
-            Assert.NotNull((await a.UploadSnapshotAsync()).Id);
         await using (var b = await GalleryIndex.OpenAsync(gallery, homeB.Path, url, Options))
         {
             Assert.Equal("snapshot", b.Origin);
@@ -139,12 +147,9 @@ public sealed class IndexSnapshotTests(PostgresFixture fixture)
     [InlineData("UPDATE index_snapshots SET face_ids = substring(face_ids from 9)", "corrupt")]
     public async Task A_damaged_snapshot_is_refused_with_its_reason_and_the_replica_builds(string damage, string reason)
     {
-        var (url, gallery) = await StoreAsync();
+        var (url, gallery) = await StoreWithSnapshotAsync(1024);
         using var _ = gallery;
-        using var homeA = new TestData.TempFolder();
         using var homeB = new TestData.TempFolder();
-        await using (var a = await GalleryIndex.OpenAsync(gallery, homeA.Path, url, Options))
-            Assert.NotNull((await a.UploadSnapshotAsync(partBytes: 1024)).Id);
         await using (var connection = new NpgsqlConnection(PostgresLocation.Parse(url).ConnectionString))
         {
             await connection.OpenAsync();
@@ -165,12 +170,9 @@ public sealed class IndexSnapshotTests(PostgresFixture fixture)
     [InlineData("options = 'scalar=float32;connectivity=16'", "scalar=float32")]
     public async Task A_snapshot_bound_to_another_model_or_graph_is_not_used(string change, string reason)
     {
-        var (url, gallery) = await StoreAsync();
+        var (url, gallery) = await StoreWithSnapshotAsync();
         using var _ = gallery;
-        using var homeA = new TestData.TempFolder();
         using var homeB = new TestData.TempFolder();
-        await using (var a = await GalleryIndex.OpenAsync(gallery, homeA.Path, url, Options))
-            Assert.NotNull((await a.UploadSnapshotAsync()).Id);
         await ScalarAsync(url, $"UPDATE index_snapshots SET {change}");
 
         await using var b = await GalleryIndex.OpenAsync(gallery, homeB.Path, url, Options);

@@ -112,6 +112,19 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
         return rows;
     }
 
+    /// <summary>
+    /// The index holds exactly the faces stored, under their people's names, and its sync has applied the store's
+    /// last change; returns the faces stored.
+    /// </summary>
+    private static async Task<IReadOnlyList<StoredEncoding>> AssertHoldsWhatIsStoredAsync(PostgresGallery gallery,
+        IFaceIndex index, PostgresIndexSync sync)
+    {
+        var (now, stamp) = await gallery.ReadIndexFacesAsync();
+        Assert.Equal(Sorted(now.Select(f => KeyValuePair.Create(f.Id, f.Identity))), Sorted(index.FaceIdentities()));
+        Assert.Equal(PostgresIndexSync.ChangeOf(stamp), sync.AppliedChange);
+        return now;
+    }
+
     private static List<(long, string)> Sorted(IEnumerable<KeyValuePair<long, string>> faces) =>
         faces.OrderBy(f => f.Key).Select(f => (f.Key, f.Value)).ToList();
 
@@ -189,9 +202,7 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
         await using var sync = PostgresIndexSync.Start(url, index, PostgresIndexSync.ChangeOf(stamp));
         await sync.CatchUpNowAsync();
 
-        var (now, nowStamp) = await gallery.ReadIndexFacesAsync();
-        Assert.Equal(Sorted(now.Select(f => KeyValuePair.Create(f.Id, f.Identity))), Sorted(index.FaceIdentities()));
-        Assert.Equal(PostgresIndexSync.ChangeOf(nowStamp), sync.AppliedChange);
+        await AssertHoldsWhatIsStoredAsync(gallery, index, sync);
         Assert.Equal(1, sync.Reconciled);
         Assert.Equal(0, sync.ErasesApplied);
         Assert.Equal("bob", index.Search([1, 0, 0, 0], 1)[0].Identity);
@@ -218,9 +229,7 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
         await gallery.MergePeopleAsync("p000", "ada");
         await sync.CatchUpNowAsync();
 
-        var (now, nowStamp) = await gallery.ReadIndexFacesAsync();
-        Assert.Equal(Sorted(now.Select(f => KeyValuePair.Create(f.Id, f.Identity))), Sorted(index.FaceIdentities()));
-        Assert.Equal(PostgresIndexSync.ChangeOf(nowStamp), sync.AppliedChange);
+        await AssertHoldsWhatIsStoredAsync(gallery, index, sync);
         Assert.Equal(0, sync.Reconciled);
         Assert.Equal(1, sync.ErasesApplied);
         Assert.Equal("y", index.Search([-2, 0, 0, 0], 1)[0].Identity);
@@ -275,10 +284,7 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
         await using var sync = PostgresIndexSync.Start(url, index, PostgresIndexSync.ChangeOf(stamp));
         await sync.CatchUpNowAsync();
 
-        var (now, nowStamp) = await gallery.ReadIndexFacesAsync();
-        Assert.Equal(PostgresSchema.LogCapacity + 502, now.Count);
-        Assert.Equal(Sorted(now.Select(f => KeyValuePair.Create(f.Id, f.Identity))), Sorted(index.FaceIdentities()));
-        Assert.Equal(PostgresIndexSync.ChangeOf(nowStamp), sync.AppliedChange);
+        Assert.Equal(PostgresSchema.LogCapacity + 502, (await AssertHoldsWhatIsStoredAsync(gallery, index, sync)).Count);
         Assert.Equal(1, sync.Reconciled);
         Assert.Equal("Bob", index.Search([-1, 0, 0, 0], 1)[0].Identity);
     }
@@ -301,9 +307,7 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
         await using var second = await GalleryIndex.OpenAsync(gallery, folder.Path, url, options);
         Assert.True(second.Loaded, second.WhyBuilt);
         Assert.Equal(1, second.Sync!.Reconciled);
-        var (now, stamp) = await gallery.ReadIndexFacesAsync();
-        Assert.Equal(PostgresIndexSync.ChangeOf(stamp), second.Sync.AppliedChange);
-        Assert.Equal(Sorted(now.Select(f => KeyValuePair.Create(f.Id, f.Identity))), Sorted(second.FaceIdentities()));
+        await AssertHoldsWhatIsStoredAsync(gallery, second, second.Sync);
         Assert.Equal("P three", second.Search([4, 0, 0, 0], 1)[0].Identity);
     }
 
@@ -327,9 +331,7 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
         await using var sync = PostgresIndexSync.Start(url, index, PostgresIndexSync.ChangeOf(stamp));
         await sync.CatchUpNowAsync();
 
-        var (now, nowStamp) = await gallery.ReadIndexFacesAsync();
-        Assert.Equal(Sorted(now.Select(f => KeyValuePair.Create(f.Id, f.Identity))), Sorted(index.FaceIdentities()));
-        Assert.Equal(PostgresIndexSync.ChangeOf(nowStamp), sync.AppliedChange);
+        await AssertHoldsWhatIsStoredAsync(gallery, index, sync);
         Assert.Equal(1, sync.Reconciled);
         Assert.Equal("Cy", index.Search([3, 0, 0, 0], 1)[0].Identity);
         Assert.Equal("eve", index.Search([5, 0, 0, 0], 1)[0].Identity);
@@ -355,9 +357,7 @@ public sealed class PostgresIndexSyncTests(PostgresFixture fixture)
         await using var second = await GalleryIndex.OpenAsync(gallery, folder.Path, url, options);
         Assert.True(second.Loaded, second.WhyBuilt);
         Assert.Equal(0, second.Sync!.Reconciled);
-        var (now, stamp) = await gallery.ReadIndexFacesAsync();
-        Assert.Equal(PostgresIndexSync.ChangeOf(stamp), second.Sync.AppliedChange);
-        Assert.Equal(Sorted(now.Select(f => KeyValuePair.Create(f.Id, f.Identity))), Sorted(second.FaceIdentities()));
+        await AssertHoldsWhatIsStoredAsync(gallery, second, second.Sync);
         Assert.Equal("late", second.Search([100, 0, 0, 0], 1)[0].Identity);
         Assert.Equal("P three", second.Search([4, 0, 0, 0], 1)[0].Identity);
     }
