@@ -25,7 +25,8 @@ internal static class NetworkExport
             Directory.CreateDirectory(folder);
             var entries = new List<Dictionary<string, object>>
             {
-                Entry("detector", Write(folder, detector.Network.Model)),
+                // The graph as written, its own decode included (the peer reads its "scores" and "boxes").
+                Entry("detector", Write(folder, detector.Graph)),
                 Entry("landmarks", Write(folder, landmarks.Network.Model)),
             };
             var parts = pipeline.Embedder is FusedEmbedder fused ? fused.Parts.ToList() : [pipeline.Embedder];

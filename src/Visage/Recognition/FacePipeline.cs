@@ -74,10 +74,7 @@ internal sealed class FacePipeline(
                 _ when pack.BlazeFace is { } boxes => new BlazeFaceDetector(
                     planner.Load(OnnxModel.FromFile(store.FilePath(pack.Detector)), BlazeFaceDetector.Tuning, ct),
                     options.DetectionThreshold, options.NmsIouThreshold, boxes.Scale, boxes.Shift),
-                _ => new UltraFaceDetector(
-                    planner.Load(Int8(OnnxModel.FromFile(store.FilePath(pack.Detector)), pack.Int8Detector, store),
-                        Tuned(UltraFaceDetector.Tuning, pack.Int8Detector), ct),
-                    options.DetectionThreshold, options.NmsIouThreshold),
+                _ => LoadUltraFace(OnnxModel.FromFile(store.FilePath(pack.Detector)), pack, store, planner, options, ct),
             };
             owned.Add(loadedDetector);
             ILivenessScorer? liveness = null;
@@ -176,6 +173,16 @@ internal sealed class FacePipeline(
     private static string Int8Text(Models.Quantised.QuantiserSettings settings) => $"quantised {settings.Describe()}";
 
     /// <summary>The network itself, or its int8 form (made from it once and cached).</summary>
+    /// <summary>UltraFace cut at its heads (the graph's decode done in C#), planned as a network of its own.</summary>
+    private static UltraFaceDetector LoadUltraFace(OnnxModel graph, ModelPack pack, ModelStore store, ExecutionPlanner planner,
+        PipelineOptions options, CancellationToken ct)
+    {
+        var (heads, anchors) = UltraFaceGraph.Cut(graph);
+        return new UltraFaceDetector(
+            planner.Load(Int8(heads, pack.Int8Detector, store), Tuned(UltraFaceDetector.Tuning, pack.Int8Detector), ct),
+            anchors, graph, options.DetectionThreshold, options.NmsIouThreshold);
+    }
+
     private static OnnxModel Int8(OnnxModel model, Models.Quantised.QuantiserSettings? settings, ModelStore store) =>
         settings is null ? model : Models.Quantised.QuantisedNetworks.Load(model, store.Home, settings);
 

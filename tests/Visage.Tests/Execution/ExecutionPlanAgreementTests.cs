@@ -109,6 +109,9 @@ public sealed class ExecutionPlanAgreementTests(ITestOutputHelper output)
         private static readonly SemaphoreSlim Gate = new(1, 1);
         private static Models? _loaded;
 
+        /// <summary>The detector as it is run: cut at its heads, decoded in C#.</summary>
+        private (OnnxModel Model, UltraFaceAnchors Anchors) Heads { get; } = UltraFaceGraph.Cut(Detector);
+
         public static async Task<Models> LoadAsync()
         {
             await Gate.WaitAsync();
@@ -139,7 +142,7 @@ public sealed class ExecutionPlanAgreementTests(ITestOutputHelper output)
                 new EmbeddingNetwork(PlannedNetwork.Load(Feature, plan), FeatureSpec), AlignmentTemplate.ArcFace112);
             var dlib = new DlibChipEmbedder(PlannedNetwork.Load(ResNet, plan));
             return new FacePipeline(
-                new UltraFaceDetector(PlannedNetwork.Load(Detector, plan)),
+                new UltraFaceDetector(PlannedNetwork.Load(Heads.Model, plan), Heads.Anchors, Detector),
                 new Landmark68Model(PlannedNetwork.Load(Landmarks, plan)),
                 new FusedEmbedder([(five, FeatureWeight), (dlib, ResNetWeight)], "fusion"),
                 ModelCatalog.Fusion.DefaultThreshold,

@@ -1,0 +1,151 @@
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
+using Visage.Detection;
+using Visage.Execution;
+using Visage.Imaging;
+using Visage.Models;
+using Visage.Tests.TestData;
+using Xunit.Abstractions;
+
+namespace Visage.Tests.Detection;
+
+/// <summary>
+/// UltraFace cut at its heads and decoded in C# finds what the graph's own decode finds: the same priors above
+/// the threshold, with the same boxes and scores within float tolerance, on real photos.
+/// </summary>
+public sealed class UltraFaceDecodeTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly ModelStore _store = new(VisageHome.FromEnvironment());
+    private OnnxModel? _graph;
+
+    public async Task InitializeAsync()
+    {
+        await _store.EnsureAsync(ModelCatalog.Faceplugin);
+        _graph = OnnxModel.FromFile(_store.FilePath(ModelCatalog.Faceplugin.Detector));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public void The_decode_reads_UltraFaces_variances_and_anchors_from_the_graph()
+    {
+        var (heads, anchors) = UltraFaceGraph.Cut(_graph!);
+        Assert.Equal(0.1f, anchors.CentreVariance, 6);
+        Assert.Equal(0.2f, anchors.SizeVariance, 6);
+        Assert.Equal([8, 16, 32, 64], anchors.Strides);
+        Assert.Equal([[10f, 16f, 24f], [32f, 48f], [64f, 96f], [128f, 192f, 256f]],
+            anchors.Sizes.Select(s => s.Select(v => MathF.Round(v, 3)).ToArray()).ToArray());
+        Assert.Equal(4420, anchors.Priors(320, 240).Count);
+        Assert.Equal(8, heads.OutputNames.Count);
+        Assert.Equal([3, 240, 320], heads.ItemShape);
+        // The plan cache is keyed by the network's hash: cutting again gives the very same bytes.
+        Assert.Equal(heads.Sha256, UltraFaceGraph.Cut(_graph!).Heads.Sha256);
+    }
+
+    [Fact]
+    public void A_graph_that_is_not_UltraFaces_is_refused_by_name()
+    {
+        var other = OnnxModel.FromFile(_store.FilePath(ModelCatalog.Faceplugin.Landmarks));
+        var error = Assert.Throws<VisageException>(() => UltraFaceGraph.Cut(other));
+        Assert.StartsWith("fr_landmark.onnx: not UltraFace's graph", error.Message);
+    }
+
+    [Fact]
+    public void On_real_photos_the_CSharp_decode_gives_the_graphs_boxes_and_scores()
+    {
+        const float threshold = 0.3f; // lower than the pipeline's 0.7, so that many priors are compared
+        var (headsModel, anchors) = UltraFaceGraph.Cut(_graph!);
+        using var full = PlannedNetwork.Load(_graph!, ExecutionPlan.Reference);
+        using var heads = PlannedNetwork.Load(headsModel, ExecutionPlan.Reference);
+        var scoresAt = _graph!.OutputIndex("scores");
+        var boxesAt = _graph!.OutputIndex("boxes");
+        using var temp = new TempFolder();
+        var photos = Lfw.PeopleWithTwoPhotos(20).Select(p => Lfw.PhotosOf(p)[0]).ToList();
+        photos.Add(Composite.SideBySide(Lfw.PhotosOf("Aaron_Guiel")[0], Lfw.PhotosOf("AJ_Cook")[0], temp.File("two.jpg")));
+        photos.Add(Composite.Row(Lfw.PeopleWithTwoPhotos(4).Select(p => Lfw.PhotosOf(p)[1]).ToList(), temp.File("row.jpg")));
+
+        var compared = 0;
+        var worstCorner = 0f;
+        var worstScore = 0f;
+        foreach (var photo in photos)
+        {
+            using var image = ImageReader.Read(photo);
+            using var blob = CvDnn.BlobFromImage(image.Pixels, 1 / 128.0, new Size(320, 240),
+                new Scalar(127, 127, 127), swapRB: true, crop: false);
+            var input = BlobData.ToArray(blob);
+            float width = image.Pixels.Width, height = image.Pixels.Height;
+
+            // The graph's own decode: corners as fractions of the input, softmax scores.
+            var graph = full.Run(input, 1);
+            var expected = new List<DetectedFace>();
+            for (var i = 0; i < graph[scoresAt].Length / 2; i++)
+            {
+                var score = graph[scoresAt][2 * i + 1];
+                if (score < threshold) continue;
+                var b = graph[boxesAt];
+                expected.Add(new DetectedFace(FaceBox.FromCorners(b[4 * i] * width, b[4 * i + 1] * height,
+                    b[4 * i + 2] * width, b[4 * i + 3] * height), score));
+            }
+            var actual = anchors.Decode(heads.Run(input, 1), 320, 240, threshold, width, height);
+
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected.Count, actual.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                var (e, a) = (expected[i].Box, actual[i].Box);
+                var corner = new[] { e.X - a.X, e.Y - a.Y, e.Width - a.Width, e.Height - a.Height }.Max(MathF.Abs);
+                worstCorner = Math.Max(worstCorner, corner);
+                worstScore = Math.Max(worstScore, Math.Abs(expected[i].Score - actual[i].Score));
+            }
+            compared += expected.Count;
+        }
+        output.WriteLine($"{compared} priors over {threshold} on {photos.Count} photos: corners within {worstCorner:g3} px, scores within {worstScore:g3}");
+        Assert.True(compared > 100, $"only {compared} priors compared");
+        Assert.InRange(worstCorner, 0f, 0.01f);
+        Assert.InRange(worstScore, 0f, 1e-5f);
+    }
+
+    [Fact]
+    public void The_detector_finds_the_same_faces_as_the_graphs_decode_with_NMS()
+    {
+        var (headsModel, anchors) = UltraFaceGraph.Cut(_graph!);
+        using var detector = new UltraFaceDetector(PlannedNetwork.Load(headsModel, ExecutionPlan.Reference), anchors, _graph!);
+        using var full = PlannedNetwork.Load(_graph!, ExecutionPlan.Reference);
+        var faces = 0;
+        foreach (var photo in Lfw.PeopleWithTwoPhotos(20).Select(p => Lfw.PhotosOf(p)[1]))
+        {
+            using var image = ImageReader.Read(photo);
+            var expected = GraphDecode(full, image.Pixels, 0.7f, 0.3f);
+            var actual = detector.Detect(image.Pixels);
+            Assert.Equal(expected.Count, actual.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.InRange(Math.Abs(expected[i].Box.X - actual[i].Box.X), 0f, 0.01f);
+                Assert.InRange(Math.Abs(expected[i].Box.Y - actual[i].Box.Y), 0f, 0.01f);
+                Assert.InRange(Math.Abs(expected[i].Box.Width - actual[i].Box.Width), 0f, 0.01f);
+                Assert.InRange(Math.Abs(expected[i].Box.Height - actual[i].Box.Height), 0f, 0.01f);
+                Assert.InRange(Math.Abs(expected[i].Score - actual[i].Score), 0f, 1e-5f);
+            }
+            faces += actual.Count;
+        }
+        Assert.True(faces >= 20, $"only {faces} faces on 20 photos");
+    }
+
+    /// <summary>The detector as it was before the cut: the graph decodes, boxes clipped, then NMS.</summary>
+    private static IReadOnlyList<DetectedFace> GraphDecode(PlannedNetwork full, Mat image, float scoreThreshold, float iou)
+    {
+        using var blob = CvDnn.BlobFromImage(image, 1 / 128.0, new Size(320, 240), new Scalar(127, 127, 127), swapRB: true, crop: false);
+        var outputs = full.Run(BlobData.ToArray(blob), 1);
+        var (scores, boxes) = (outputs[full.Model.OutputIndex("scores")], outputs[full.Model.OutputIndex("boxes")]);
+        var candidates = new List<DetectedFace>();
+        for (var i = 0; i < scores.Length / 2; i++)
+        {
+            if (scores[2 * i + 1] < scoreThreshold) continue;
+            var box = FaceBox.FromCorners(boxes[4 * i] * image.Width, boxes[4 * i + 1] * image.Height,
+                boxes[4 * i + 2] * image.Width, boxes[4 * i + 3] * image.Height).ClipTo(image.Width, image.Height);
+            if (box.Width <= 1 || box.Height <= 1) continue;
+            candidates.Add(new DetectedFace(box, scores[2 * i + 1]));
+        }
+        return NonMaximumSuppression.Apply(candidates, iou);
+    }
+}
