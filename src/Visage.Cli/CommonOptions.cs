@@ -53,7 +53,15 @@ internal static class CommonOptions
         Recursive = true,
     };
 
-    public static IEnumerable<Option> Global => [Model, Detector, MaxMegapixels];
+    public static readonly Option<string> DetectorInput = new("--detector-input")
+    {
+        Description = "How UltraFace sees a photo: 'squeeze' (to its 320x240, as published) or 'fit' (the photo's " +
+                      "aspect within as many pixels, never enlarged)",
+        DefaultValueFactory = _ => "squeeze",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> Global => [Model, Detector, DetectorInput, MaxMegapixels];
 
     public static readonly Option<bool> Liveness = new("--liveness")
     {
@@ -82,6 +90,12 @@ internal static class CommonOptions
             "haar" => DetectorKind.Haar,
             "blazeface" => DetectorKind.BlazeFace,
             var other => throw new UsageException($"--detector: unknown detector '{other}' (use 'pack', 'haar' or 'blazeface')"),
+        },
+        DetectorInput = result.GetValue(DetectorInput)?.ToLowerInvariant() switch
+        {
+            "squeeze" or null => Detection.DetectorInput.Squeezed,
+            "fit" => Detection.DetectorInput.Fitted,
+            var other => throw new UsageException($"--detector-input: unknown way '{other}' (use 'squeeze' or 'fit')"),
         },
         Limits = Limits(result),
         Home = home,

@@ -81,7 +81,8 @@ public sealed class FaceRecognizer : IDisposable
             await store.EnsureAsync(pack, progress, ct);
         }
         var pipelineOptions = new PipelineOptions(options.DetectionThreshold, IntraOpThreads: options.Threads,
-            Detector: options.Detector, Liveness: liveness, LivenessThreshold: options.LivenessThreshold);
+            Detector: options.Detector, Liveness: liveness, LivenessThreshold: options.LivenessThreshold)
+            { DetectorInput = options.DetectorInput };
         var pipeline = await FacePipeline.LoadAsync(model, store, pipelineOptions, progress, ct);
         return new FaceRecognizer(pipeline, options, home);
     }

@@ -15,6 +15,9 @@ public sealed record RecognizerOptions
     /// <summary>The pack's own neural detector, or the seed's Haar cascade.</summary>
     public DetectorKind Detector { get; init; } = DetectorKind.Pack;
 
+    /// <summary>How the packs' UltraFace sees a photo (squeezed to its 320x240, or fitted to the photo's aspect).</summary>
+    public DetectorInput DetectorInput { get; init; } = DetectorInput.Squeezed;
+
     /// <summary>Smallest detector score that counts as a face (neural detector only).</summary>
     public float DetectionThreshold { get; init; } = 0.7f;
 

@@ -30,7 +30,7 @@ public static class PipelineBenchmark
         var model = ModelChoice.Parse(recognizer.Model);
         var store = new ModelStore(recognizer.Home ?? VisageHome.FromEnvironment());
         var options = new PipelineOptions(recognizer.DetectionThreshold, IntraOpThreads: 1, Detector: recognizer.Detector,
-            Tuning: request.Tuning);
+            Tuning: request.Tuning) { DetectorInput = recognizer.DetectorInput };
         var limits = recognizer.Limits;
         var files = FindPhotos(request.ImagesFolder, request.Count);
         var loadBefore = MachineLoad.OneMinuteAverage();

@@ -6,8 +6,9 @@ namespace Visage.Detection;
 
 /// <summary>
 /// The UltraFace RFB-320 detector: the whole image squeezed to the network's input (320x240) RGB,
-/// (pixel - 127) / 128. The network runs cut at its heads (<see cref="UltraFaceGraph"/>); its prior boxes are
-/// decoded here, only for the priors that score.
+/// (pixel - 127) / 128, or, <see cref="DetectorInput.Fitted"/>, resized to the size <see cref="FittedSize"/> gives it.
+/// The network runs cut at its heads (<see cref="UltraFaceGraph"/>); its prior boxes are decoded here, for the
+/// input's actual size, only for the priors that score.
 /// </summary>
 internal sealed class UltraFaceDetector : IFaceDetector
 {
@@ -20,6 +21,10 @@ internal sealed class UltraFaceDetector : IFaceDetector
     private readonly int _inputHeight;
     private readonly float _scoreThreshold;
     private readonly float _iouThreshold;
+    private readonly bool _fitted;
+
+    /// <summary>A fitted input's sides are multiples of this: feature maps of strides 8 and 16 then tile it exactly.</summary>
+    internal const int FittedMultiple = 16;
 
     public UltraFaceDetector(string modelPath, float scoreThreshold = 0.7f, float iouThreshold = 0.3f)
         : this(Load(modelPath), scoreThreshold, iouThreshold)
@@ -35,8 +40,11 @@ internal sealed class UltraFaceDetector : IFaceDetector
     /// <param name="anchors">Its priors and decode, read from <paramref name="graph"/>.</param>
     /// <param name="graph">The network as written (with its own decode), for another implementation to run.</param>
     internal UltraFaceDetector(PlannedNetwork network, UltraFaceAnchors anchors, OnnxModel graph,
-        float scoreThreshold = 0.7f, float iouThreshold = 0.3f)
+        float scoreThreshold = 0.7f, float iouThreshold = 0.3f, DetectorInput input = DetectorInput.Squeezed)
     {
+        if (input == DetectorInput.Fitted && !network.Model.SizeDynamic)
+            throw new ArgumentException($"{network.Model.Name}: a fitted input needs the network cut for any size");
+        _fitted = input == DetectorInput.Fitted;
         _network = network;
         _anchors = anchors;
         Graph = graph;
@@ -60,17 +68,33 @@ internal sealed class UltraFaceDetector : IFaceDetector
 
     public IReadOnlyList<DetectedFace> Detect(Mat bgrImage)
     {
-        using var blob = CvDnn.BlobFromImage(bgrImage, 1 / 128.0, new Size(_inputWidth, _inputHeight),
+        var (width, height) = _fitted ? FittedSize(bgrImage.Width, bgrImage.Height) : (_inputWidth, _inputHeight);
+        using var blob = CvDnn.BlobFromImage(bgrImage, 1 / 128.0, new Size(width, height),
             new Scalar(127, 127, 127), swapRB: true, crop: false);
-        var heads = _network.Run(BlobData.ToArray(blob), 1);
+        var heads = _fitted ? _network.Run(BlobData.ToArray(blob), [3, height, width]) : _network.Run(BlobData.ToArray(blob), 1);
         var candidates = new List<DetectedFace>();
-        foreach (var face in _anchors.Decode(heads, _inputWidth, _inputHeight, _scoreThreshold, bgrImage.Width, bgrImage.Height))
+        foreach (var face in _anchors.Decode(heads, width, height, _scoreThreshold, bgrImage.Width, bgrImage.Height))
         {
             var box = face.Box.ClipTo(bgrImage.Width, bgrImage.Height);
             if (box.Width <= 1 || box.Height <= 1) continue;
             candidates.Add(face with { Box = box });
         }
         return NonMaximumSuppression.Apply(candidates, _iouThreshold);
+    }
+
+    /// <summary>
+    /// The input size for an image: its aspect kept within the nominal input's pixels, never larger than the
+    /// image (the smallest anchor, 10 input pixels, stays at least 10 image pixels), each side rounded down to a
+    /// multiple of <see cref="FittedMultiple"/> (and at least one).
+    /// </summary>
+    internal (int Width, int Height) FittedSize(int imageWidth, int imageHeight) =>
+        FittedSize(imageWidth, imageHeight, _inputWidth * _inputHeight);
+
+    internal static (int Width, int Height) FittedSize(int imageWidth, int imageHeight, int pixels)
+    {
+        var scale = Math.Min(1.0, Math.Sqrt((double)pixels / ((double)imageWidth * imageHeight)));
+        int Side(int side) => Math.Max(FittedMultiple, (int)(side * scale) / FittedMultiple * FittedMultiple);
+        return (Side(imageWidth), Side(imageHeight));
     }
 
     public void Dispose() => _network.Dispose();

@@ -13,8 +13,12 @@ namespace Visage.Detection;
 /// </summary>
 internal static class UltraFaceGraph
 {
-    /// <summary>The network cut at its heads, with the decode's constants; throws if the graph is not UltraFace's.</summary>
-    public static (OnnxModel Heads, UltraFaceAnchors Anchors) Cut(OnnxModel full)
+    /// <summary>
+    /// The network cut at its heads, with the decode's constants; throws if the graph is not UltraFace's. With
+    /// <paramref name="freeSize"/> the cut network takes images of any height and width (its nominal size, for
+    /// tuning, stays the graph's); without, it keeps the graph's input size.
+    /// </summary>
+    public static (OnnxModel Heads, UltraFaceAnchors Anchors) Cut(OnnxModel full, bool freeSize = false)
     {
         var model = ModelProto.Parser.ParseFrom(full.Bytes);
         var graph = model.Graph;
@@ -120,7 +124,13 @@ internal static class UltraFaceGraph
         foreach (var unused in graph.Input.Where(i => !needed.Contains(i.Name)).ToList()) graph.Input.Remove(unused);
         foreach (var unused in graph.ValueInfo.Where(i => !needed.Contains(i.Name)).ToList()) graph.ValueInfo.Remove(unused);
         graph.Output.Clear();
-        var batch = graph.Input.Single(i => i.Name == full.InputName).Type.TensorType.Shape.Dim[0];
+        var inputDims = graph.Input.Single(i => i.Name == full.InputName).Type.TensorType.Shape.Dim;
+        var batch = inputDims[0];
+        if (freeSize)
+        {
+            inputDims[2] = new TensorShapeProto.Types.Dimension { DimParam = "height" };
+            inputDims[3] = new TensorShapeProto.Types.Dimension { DimParam = "width" };
+        }
         for (var o = 0; o < outputs.Length; o++)
         {
             // OpenCV's importer wants every output's shape: batch, channels, rows, columns.
@@ -128,8 +138,10 @@ internal static class UltraFaceGraph
             var shape = new TensorShapeProto();
             shape.Dim.Add(batch.Clone());
             shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = ConvChannels(graph, producers[outputs[o]]) });
-            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = Cells(height, strides[m]) });
-            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = Cells(width, strides[m]) });
+            shape.Dim.Add(freeSize ? new TensorShapeProto.Types.Dimension { DimParam = $"rows{m}" }
+                : new TensorShapeProto.Types.Dimension { DimValue = Cells(height, strides[m]) });
+            shape.Dim.Add(freeSize ? new TensorShapeProto.Types.Dimension { DimParam = $"columns{m}" }
+                : new TensorShapeProto.Types.Dimension { DimValue = Cells(width, strides[m]) });
             graph.Output.Add(new ValueInfoProto
             {
                 Name = outputs[o],
@@ -139,7 +151,11 @@ internal static class UltraFaceGraph
                 },
             });
         }
-        var heads = OnnxModel.FromBytes(Path.GetFileNameWithoutExtension(full.Name) + "-heads.onnx", model.ToByteArray());
+        // Shapes inferred for the graph's own input size no longer hold when it is free.
+        if (freeSize) graph.ValueInfo.Clear();
+        var heads = OnnxModel.FromBytes(
+            Path.GetFileNameWithoutExtension(full.Name) + (freeSize ? "-heads-any-size.onnx" : "-heads.onnx"),
+            model.ToByteArray(), full.ItemShape);
         return (heads, result);
     }
 

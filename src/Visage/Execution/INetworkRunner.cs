@@ -11,4 +11,11 @@ internal interface INetworkRunner : IDisposable
     /// in the model's output order, as <paramref name="count"/> items laid end to end.
     /// </summary>
     float[][] Run(float[] input, int count);
+
+    /// <summary>
+    /// Runs items of another size than the model's nominal one, for a network whose item size is free
+    /// (<see cref="OnnxModel.SizeDynamic"/>).
+    /// </summary>
+    float[][] Run(float[] input, int count, IReadOnlyList<int> itemShape) =>
+        throw new NotSupportedException($"{GetType().Name} runs items of the model's own size only");
 }

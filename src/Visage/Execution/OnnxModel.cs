@@ -12,9 +12,10 @@ internal sealed class OnnxModel
 {
     private readonly Dictionary<GraphRewrite, byte[]> _rewritten = [];
 
-    private OnnxModel(string name, byte[] bytes, string inputName, int[] itemShape, bool batchDynamic,
+    private OnnxModel(string name, byte[] bytes, string inputName, int[] itemShape, bool batchDynamic, bool sizeDynamic,
         IReadOnlyList<string> outputNames, IReadOnlyList<GraphRewrite> rewrites)
     {
+        SizeDynamic = sizeDynamic;
         Rewrites = rewrites;
         Name = name;
         Bytes = bytes;
@@ -37,6 +38,12 @@ internal sealed class OnnxModel
 
     /// <summary>The input's dimensions after the batch one (channels, height, width for an image network).</summary>
     public IReadOnlyList<int> ItemShape { get; }
+
+    /// <summary>
+    /// Whether some item dimensions are free (a fully convolutional network that takes images of any size):
+    /// <see cref="ItemShape"/> then holds the nominal size the network is tuned at.
+    /// </summary>
+    public bool SizeDynamic { get; }
 
     /// <summary>Floats in one item of the input.</summary>
     public int ItemSize => ItemShape.Aggregate(1, (a, b) => a * b);
@@ -70,8 +77,11 @@ internal sealed class OnnxModel
 
     public static OnnxModel FromFile(string path) => FromBytes(Path.GetFileName(path), File.ReadAllBytes(path));
 
-    /// <summary>Reads the graph's single input and its outputs; the first input dimension is the batch.</summary>
-    public static OnnxModel FromBytes(string name, byte[] bytes)
+    /// <summary>
+    /// Reads the graph's single input and its outputs; the first input dimension is the batch. Item dimensions
+    /// the graph leaves free take their size from <paramref name="nominalItemShape"/> (refused without it).
+    /// </summary>
+    public static OnnxModel FromBytes(string name, byte[] bytes, IReadOnlyList<int>? nominalItemShape = null)
     {
         ModelProto model;
         try
@@ -92,11 +102,18 @@ internal sealed class OnnxModel
         if (dims.Count < 2)
             throw new VisageException($"{name}: input '{inputs[0].Name}' needs a batch and an item dimension");
         var itemShape = new int[dims.Count - 1];
+        var sizeDynamic = false;
         for (var d = 1; d < dims.Count; d++)
         {
-            if (dims[d].DimValue <= 0)
+            if (dims[d].DimValue > 0)
+            {
+                itemShape[d - 1] = checked((int)dims[d].DimValue);
+                continue;
+            }
+            if (nominalItemShape is null || nominalItemShape.Count != dims.Count - 1)
                 throw new VisageException($"{name}: input dimension {d} of '{inputs[0].Name}' is not fixed");
-            itemShape[d - 1] = checked((int)dims[d].DimValue);
+            itemShape[d - 1] = nominalItemShape[d - 1];
+            sizeDynamic = true;
         }
         var batchDynamic = dims[0].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam
                            || dims[0].DimValue <= 0;
@@ -104,7 +121,7 @@ internal sealed class OnnxModel
         if (outputs.Count == 0) throw new VisageException($"{name}: the ONNX model has no outputs");
         var rewrites = Enum.GetValues<GraphRewrite>()
             .Where(r => r != GraphRewrite.None && OnnxRewrites.AppliesTo(model, r)).ToList();
-        return new OnnxModel(name, bytes, inputs[0].Name, itemShape, batchDynamic, outputs, rewrites);
+        return new OnnxModel(name, bytes, inputs[0].Name, itemShape, batchDynamic, sizeDynamic, outputs, rewrites);
     }
 
     public override string ToString() => $"{Name} [{Sha256[..12]}]";

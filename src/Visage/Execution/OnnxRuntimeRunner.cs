@@ -39,11 +39,14 @@ internal sealed class OnnxRuntimeRunner : INetworkRunner
     /// <summary>ONNX Runtime's version, part of every plan's cache key.</summary>
     public static string LibraryVersion => OrtEnv.Instance().GetVersionString();
 
-    public float[][] Run(float[] input, int count)
+    public float[][] Run(float[] input, int count) => Run(input, count, _model.ItemShape);
+
+    public float[][] Run(float[] input, int count, IReadOnlyList<int> itemShape)
     {
-        long[] shape = [count, .. _model.ItemShape.Select(d => (long)d)];
+        long[] shape = [count, .. itemShape.Select(d => (long)d)];
+        var itemSize = itemShape.Aggregate(1, (a, b) => a * b);
         using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-            input.AsMemory(0, count * _model.ItemSize), shape);
+            input.AsMemory(0, count * itemSize), shape);
         using var results = _session.Run(_run, _inputNames, [value], _outputNames);
         var outputs = new float[results.Count][];
         for (var i = 0; i < outputs.Length; i++)

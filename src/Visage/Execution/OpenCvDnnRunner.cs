@@ -29,14 +29,16 @@ internal sealed class OpenCvDnnRunner : INetworkRunner
     /// <summary>OpenCV's version, part of every plan's cache key.</summary>
     public static string LibraryVersion => Cv2.GetVersionString() ?? "unknown";
 
-    public float[][] Run(float[] input, int count)
+    public float[][] Run(float[] input, int count) => Run(input, count, _model.ItemShape);
+
+    public float[][] Run(float[] input, int count, IReadOnlyList<int> itemShape)
     {
         if (!_idle.TryTake(out var net)) net = Create();
         try
         {
-            int[] shape = [count, .. _model.ItemShape];
+            int[] shape = [count, .. itemShape];
             using var blob = new Mat(shape, MatType.CV_32FC1);
-            Marshal.Copy(input, 0, blob.Data, count * _model.ItemSize);
+            Marshal.Copy(input, 0, blob.Data, count * itemShape.Aggregate(1, (a, b) => a * b));
             net.SetInput(blob);
             var outputs = _model.OutputNames.Select(_ => new Mat()).ToArray();
             try

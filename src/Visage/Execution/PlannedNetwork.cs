@@ -52,5 +52,13 @@ internal sealed class PlannedNetwork : IDisposable
         return outputs!;
     }
 
+    /// <summary>One item of another size than the nominal one, for a network whose item size is free.</summary>
+    public float[][] Run(float[] input, IReadOnlyList<int> itemShape)
+    {
+        if (!Model.SizeDynamic && !itemShape.SequenceEqual(Model.ItemShape))
+            throw new ArgumentException($"{Model.Name} takes items of {string.Join("x", Model.ItemShape)} only");
+        return _runner.Run(input, 1, itemShape);
+    }
+
     public void Dispose() => _runner.Dispose();
 }

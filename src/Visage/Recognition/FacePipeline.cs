@@ -95,7 +95,10 @@ internal sealed class FacePipeline(
                     $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###}, " +
                     $"box x{boxes.Scale:0.###} moved {boxes.Shift:0.###} of its height)"),
                 _ => string.Create(CultureInfo.InvariantCulture,
-                    $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###})"),
+                    $"{detectorFile.FileName} (score >= {options.DetectionThreshold:0.###}, NMS IoU {options.NmsIouThreshold:0.###}") +
+                    (options.DetectorInput == DetectorInput.Fitted
+                        ? $", input fitted to the photo within 320x240 pixels, sides multiples of {UltraFaceDetector.FittedMultiple})"
+                        : ")"),
             };
             var detectorParts = options.Detector == DetectorKind.Haar ? [] :
                 options.Detector == DetectorKind.Pack && pack.Int8Detector is { } q ? new[] { Pinned(detectorFile), Int8Text(q) } : new[] { Pinned(detectorFile) };
@@ -177,10 +180,10 @@ internal sealed class FacePipeline(
     private static UltraFaceDetector LoadUltraFace(OnnxModel graph, ModelPack pack, ModelStore store, ExecutionPlanner planner,
         PipelineOptions options, CancellationToken ct)
     {
-        var (heads, anchors) = UltraFaceGraph.Cut(graph);
+        var (heads, anchors) = UltraFaceGraph.Cut(graph, freeSize: options.DetectorInput == DetectorInput.Fitted);
         return new UltraFaceDetector(
             planner.Load(Int8(heads, pack.Int8Detector, store), Tuned(UltraFaceDetector.Tuning, pack.Int8Detector), ct),
-            anchors, graph, options.DetectionThreshold, options.NmsIouThreshold);
+            anchors, graph, options.DetectionThreshold, options.NmsIouThreshold, options.DetectorInput);
     }
 
     private static OnnxModel Int8(OnnxModel model, Models.Quantised.QuantiserSettings? settings, ModelStore store) =>

@@ -19,6 +19,9 @@ internal sealed record PipelineOptions(
     Models.LivenessModel? Liveness = null,
     float? LivenessThreshold = null)
 {
+    /// <summary>How UltraFace sees a photo: squeezed to its 320x240 or fitted to the photo's aspect.</summary>
+    public DetectorInput DetectorInput { get; init; }
+
     /// <summary>The back ends networks run on (the calibration of int8 networks records their inputs through its own).</summary>
     internal INetworkRunnerFactory? Runners { get; init; }
 }

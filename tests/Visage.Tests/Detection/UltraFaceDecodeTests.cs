@@ -131,6 +131,120 @@ public sealed class UltraFaceDecodeTests(ITestOutputHelper output) : IAsyncLifet
         Assert.True(faces >= 20, $"only {faces} faces on 20 photos");
     }
 
+    [Theory]
+    [InlineData(250, 250, 240, 240)] // an LFW photo: not squeezed to 320x240 but shrunk 0.96 on both sides
+    [InlineData(640, 480, 320, 240)]
+    [InlineData(480, 640, 240, 320)]
+    [InlineData(1920, 1080, 368, 192)]
+    [InlineData(100, 80, 96, 80)] // never enlarged
+    [InlineData(10, 300, 16, 288)]
+    public void A_fitted_input_keeps_the_photos_aspect_within_the_networks_pixels(int width, int height, int fittedWidth, int fittedHeight)
+    {
+        var (w, h) = UltraFaceDetector.FittedSize(width, height, 320 * 240);
+        Assert.Equal((fittedWidth, fittedHeight), (w, h));
+        Assert.True(w * h <= 320 * 240);
+        Assert.Equal(0, w % UltraFaceDetector.FittedMultiple);
+        Assert.Equal(0, h % UltraFaceDetector.FittedMultiple);
+    }
+
+    [Fact]
+    public void The_network_cut_for_any_size_gives_the_fixed_ones_outputs_and_maps_the_size_its_priors_need()
+    {
+        var (fixedModel, anchors) = UltraFaceGraph.Cut(_graph!);
+        var (anyModel, _) = UltraFaceGraph.Cut(_graph!, freeSize: true);
+        Assert.True(anyModel.SizeDynamic);
+        Assert.Equal([3, 240, 320], anyModel.ItemShape);
+        Assert.NotEqual(fixedModel.Sha256, anyModel.Sha256);
+        using var fixedSize = PlannedNetwork.Load(fixedModel, ExecutionPlan.Reference);
+        using var anySize = PlannedNetwork.Load(anyModel, ExecutionPlan.Reference);
+        var input = Pseudorandom(3 * 240 * 320);
+        Assert.InRange(ExecutionTuner.Difference(anySize.Run(input, 1), fixedSize.Run(input, 1)), 0, 1e-5);
+
+        foreach (var (w, h) in new[] { (240, 240), (368, 192), (96, 80), (16, 288) })
+        {
+            var heads = anySize.Run(Pseudorandom(3 * h * w), [3, h, w]);
+            for (var m = 0; m < anchors.Strides.Count; m++)
+            {
+                var cells = UltraFaceGraph.Cells(w, anchors.Strides[m]) * UltraFaceGraph.Cells(h, anchors.Strides[m]);
+                Assert.Equal(cells * anchors.Sizes[m].Length * 2, heads[m].Length);
+                Assert.Equal(cells * anchors.Sizes[m].Length * 4, heads[anchors.Strides.Count + m].Length);
+            }
+            Assert.Equal(anchors.Priors(w, h).Count, heads.Take(anchors.Strides.Count).Sum(l => l.Length) / 2);
+        }
+    }
+
+    public static TheoryData<string> Plans()
+    {
+        var data = new TheoryData<string>();
+        foreach (var plan in new ExecutionTuner(NetworkRunnerFactory.Instance, DefaultTuningClock.Instance, cores: 2).Candidates())
+            data.Add($"{plan.Backend}/{plan.Optimization}/{plan.Threads}/{plan.Rewrite}");
+        return data;
+    }
+
+    /// <summary>The tuner checks plans at the nominal size only: every plan must also hold at the sizes photos get.</summary>
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Each_plan_runs_the_any_size_network_at_other_sizes_as_the_reference_does(string key)
+    {
+        var parts = key.Split('/');
+        var plan = new ExecutionPlan(Enum.Parse<ExecutionBackend>(parts[0]), Enum.Parse<GraphOptimization>(parts[1]),
+            int.Parse(parts[2]), 1, Enum.Parse<GraphRewrite>(parts[3]));
+        var (anyModel, anchors) = UltraFaceGraph.Cut(_graph!, freeSize: true);
+        using var reference = new UltraFaceDetector(PlannedNetwork.Load(anyModel, ExecutionPlan.Reference), anchors, _graph!,
+            input: DetectorInput.Fitted);
+        using var candidate = new UltraFaceDetector(PlannedNetwork.Load(anyModel, plan), anchors, _graph!,
+            input: DetectorInput.Fitted);
+        using var temp = new TempFolder();
+        var photos = Lfw.PeopleWithTwoPhotos(3).Select(p => Lfw.PhotosOf(p)[0]).ToList();
+        photos.Add(Composite.SideBySide(Lfw.PhotosOf("Aaron_Guiel")[0], Lfw.PhotosOf("AJ_Cook")[0], temp.File("two.jpg")));
+        foreach (var photo in photos)
+        {
+            // The same photo at 250x250 (240x240 in), side by side (480x240 in), and again (the size changes back).
+            using var image = ImageReader.Read(photo);
+            var expected = reference.Detect(image.Pixels);
+            var actual = candidate.Detect(image.Pixels);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected.Count, actual.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.InRange(Math.Abs(expected[i].Box.X - actual[i].Box.X), 0f, 0.01f);
+                Assert.InRange(Math.Abs(expected[i].Box.Y - actual[i].Box.Y), 0f, 0.01f);
+                Assert.InRange(Math.Abs(expected[i].Box.Width - actual[i].Box.Width), 0f, 0.01f);
+                Assert.InRange(Math.Abs(expected[i].Score - actual[i].Score), 0f, 1e-4f);
+            }
+        }
+    }
+
+    [Fact]
+    public void Fitted_it_finds_the_face_of_LFW_photos_where_squeezed_it_does()
+    {
+        var (fixedModel, anchors) = UltraFaceGraph.Cut(_graph!);
+        var (anyModel, _) = UltraFaceGraph.Cut(_graph!, freeSize: true);
+        using var squeezed = new UltraFaceDetector(PlannedNetwork.Load(fixedModel), anchors, _graph!);
+        using var fitted = new UltraFaceDetector(PlannedNetwork.Load(anyModel), anchors, _graph!, input: DetectorInput.Fitted);
+        var overlaps = new List<float>();
+        foreach (var photo in Lfw.PeopleWithTwoPhotos(30).Select(p => Lfw.PhotosOf(p)[0]))
+        {
+            using var image = ImageReader.Read(photo);
+            var a = Central(squeezed.Detect(image.Pixels), image.Pixels);
+            var b = Central(fitted.Detect(image.Pixels), image.Pixels);
+            Assert.True(b is not null, $"{photo}: no face found fitted");
+            overlaps.Add(a!.Box.IntersectionOverUnion(b!.Box));
+        }
+        var median = overlaps.Order().ElementAt(overlaps.Count / 2);
+        output.WriteLine($"IoU of the central boxes, squeezed and fitted: median {median:0.000}, least {overlaps.Min():0.000}");
+        Assert.True(median > 0.8f, $"median IoU {median}");
+    }
+
+    private static DetectedFace? Central(IReadOnlyList<DetectedFace> faces, Mat image) =>
+        faces.MinBy(f => Math.Abs(f.Box.Center.X - image.Width / 2f) + Math.Abs(f.Box.Center.Y - image.Height / 2f));
+
+    private static float[] Pseudorandom(int count)
+    {
+        var random = new Random(12);
+        return Enumerable.Range(0, count).Select(_ => random.NextSingle() * 2 - 1).ToArray();
+    }
+
     /// <summary>The detector as it was before the cut: the graph decodes, boxes clipped, then NMS.</summary>
     private static IReadOnlyList<DetectedFace> GraphDecode(PlannedNetwork full, Mat image, float scoreThreshold, float iou)
     {
