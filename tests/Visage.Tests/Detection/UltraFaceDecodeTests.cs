@@ -223,6 +223,7 @@ public sealed class UltraFaceDecodeTests(ITestOutputHelper output) : IAsyncLifet
         using var squeezed = new UltraFaceDetector(PlannedNetwork.Load(fixedModel), anchors, _graph!);
         using var fitted = new UltraFaceDetector(PlannedNetwork.Load(anyModel), anchors, _graph!, input: DetectorInput.Fitted);
         var overlaps = new List<float>();
+        var shapes = new List<(float Height, float Width, float Dy)>();
         foreach (var photo in Lfw.PeopleWithTwoPhotos(30).Select(p => Lfw.PhotosOf(p)[0]))
         {
             using var image = ImageReader.Read(photo);
@@ -230,9 +231,13 @@ public sealed class UltraFaceDecodeTests(ITestOutputHelper output) : IAsyncLifet
             var b = Central(fitted.Detect(image.Pixels), image.Pixels);
             Assert.True(b is not null, $"{photo}: no face found fitted");
             overlaps.Add(a!.Box.IntersectionOverUnion(b!.Box));
+            shapes.Add((b.Box.Height / a.Box.Height, b.Box.Width / a.Box.Width, (b.Box.Center.Y - a.Box.Center.Y) / a.Box.Height));
         }
         var median = overlaps.Order().ElementAt(overlaps.Count / 2);
-        output.WriteLine($"IoU of the central boxes, squeezed and fitted: median {median:0.000}, least {overlaps.Min():0.000}");
+        float Median(IEnumerable<float> values) => values.Order().ElementAt(shapes.Count / 2);
+        output.WriteLine($"IoU of the central boxes, squeezed and fitted: median {median:0.000}, least {overlaps.Min():0.000}; " +
+                         $"fitted over squeezed: height x{Median(shapes.Select(s => s.Height)):0.000}, width x{Median(shapes.Select(s => s.Width)):0.000}, " +
+                         $"centre dy {Median(shapes.Select(s => s.Dy)):0.000} of the height");
         Assert.True(median > 0.8f, $"median IoU {median}");
     }
 
