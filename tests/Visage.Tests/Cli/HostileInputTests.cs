@@ -152,6 +152,10 @@ public sealed class HostileInputTests(SingleFacePeopleFixture fixture) : IClassF
         Assert.Equal(2, tiny.ExitCode);
         Assert.Contains("--max-megapixels", OneErrorLine(tiny));
 
+        var input = await VisageCli.RunAsync("verify", photo, photo, "--detector-input", "stretch");
+        Assert.Equal(2, input.ExitCode);
+        Assert.Contains("--detector-input: unknown way 'stretch' (use 'squeeze' or 'fit')", OneErrorLine(input));
+
         var word = await VisageCli.RunAsync("verify", photo, photo, "--threshold", "abc");
         Assert.Equal(2, word.ExitCode);
         Assert.Contains("--threshold: 'abc' is not a number", OneErrorLine(word));
