@@ -113,12 +113,11 @@ internal static class OnnxRewrites
         return model.ToByteArray();
     }
 
+    /// <summary>The graph with its zero-padded residual blocks split; a graph the rewrite does not fit, as it was.</summary>
     private static byte[] ZeroConcatAsSplitConv(byte[] onnx)
     {
         var model = ModelProto.Parser.ParseFrom(onnx);
-        if (!SplitConvs(model))
-            throw new InvalidOperationException("the graph has no zero-padded residual blocks to split");
-        return model.ToByteArray();
+        return SplitConvs(model) ? model.ToByteArray() : onnx;
     }
 
     /// <summary>
