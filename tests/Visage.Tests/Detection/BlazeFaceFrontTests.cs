@@ -1,6 +1,7 @@
 using System.Globalization;
 using OpenCvSharp;
 using Visage.Detection;
+using Visage.Execution;
 using Visage.Landmarks;
 using Visage.Models;
 using Visage.Tests.TestData;
@@ -114,5 +115,33 @@ public sealed class BlazeFaceFrontTests(Xunit.Abstractions.ITestOutputHelper out
             Assert.True(median < 0.15f, $"{names[k]}: median error {median:0.000} of the eye distance");
             Assert.True(worst < 0.4f, $"{names[k]}: worst error {worst:0.000} of the eye distance");
         }
+    }
+
+    [Fact]
+    public void Its_residual_blocks_split_into_convolutions_find_the_same_faces_and_keypoints()
+    {
+        var model = OnnxModel.FromFile(_store.FilePath(ModelCatalog.BlazeFaceFront));
+        using var asWritten = new BlazeFaceDetector(PlannedNetwork.Load(model, ExecutionPlan.Reference), 0.5f, 0.3f);
+        using var split = new BlazeFaceDetector(PlannedNetwork.Load(model,
+            ExecutionPlan.Default(1) with { Rewrite = GraphRewrite.ZeroConcatAsSplitConv }), 0.5f, 0.3f);
+        var faces = 0;
+        foreach (var photo in DevTrainPhotos(20))
+        {
+            using var image = Cv2.ImRead(photo);
+            var expected = asWritten.Detect(image);
+            var actual = split.Detect(image);
+            Assert.Equal(expected.Count, actual.Count);
+            for (var f = 0; f < expected.Count; f++)
+            {
+                var (e, a) = (expected[f], actual[f]);
+                Assert.InRange(Math.Abs(a.Score - e.Score), 0, 1e-5f);
+                Assert.InRange(Math.Abs(a.Box.X - e.Box.X) + Math.Abs(a.Box.Y - e.Box.Y) +
+                               Math.Abs(a.Box.Width - e.Box.Width) + Math.Abs(a.Box.Height - e.Box.Height), 0, 0.01f);
+                for (var k = 0; k < BlazeFaceDetector.KeypointCount; k++)
+                    Assert.InRange(a.Keypoints![k].DistanceTo(e.Keypoints![k]), 0, 0.01);
+            }
+            faces += expected.Count;
+        }
+        Assert.True(faces >= 20, $"only {faces} faces in 20 photos");
     }
 }
