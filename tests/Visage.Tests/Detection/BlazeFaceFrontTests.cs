@@ -144,4 +144,34 @@ public sealed class BlazeFaceFrontTests(Xunit.Abstractions.ITestOutputHelper out
         }
         Assert.True(faces >= 20, $"only {faces} faces in 20 photos");
     }
+
+    [Fact]
+    public void Its_input_is_the_padded_resized_photo_in_RGB_from_minus_one_to_one_channels_last()
+    {
+        foreach (var photo in DevTrainPhotos(3))
+        {
+            using var image = Cv2.ImRead(photo);
+            using var wide = new Mat();
+            Cv2.Resize(image, wide, new Size(image.Width, image.Height / 2)); // not square: padded above and below
+            foreach (var source in new[] { image, wide })
+            {
+                // Step by step, each step in its own buffer.
+                var side = Math.Max(source.Width, source.Height);
+                var scale = 128 / (float)side;
+                var (padX, padY) = ((side - source.Width) / 2f, (side - source.Height) / 2f);
+                using var transform = Mat.FromPixelData(2, 3, MatType.CV_64FC1,
+                    new double[] { scale, 0, padX * scale, 0, scale, padY * scale });
+                using var square = new Mat();
+                Cv2.WarpAffine(source, square, transform, new Size(128, 128), InterpolationFlags.Linear, BorderTypes.Constant, Scalar.Black);
+                using var rgb = new Mat();
+                Cv2.CvtColor(square, rgb, ColorConversionCodes.BGR2RGB);
+                using var normalised = new Mat();
+                rgb.ConvertTo(normalised, MatType.CV_32FC3, 1 / 127.5, -1);
+                var expected = new float[128 * 128 * 3];
+                System.Runtime.InteropServices.Marshal.Copy(normalised.Data, expected, 0, expected.Length);
+
+                Assert.Equal(expected, _raw!.NetworkInput(source));
+            }
+        }
+    }
 }
