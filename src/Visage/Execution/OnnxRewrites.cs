@@ -26,7 +26,12 @@ internal static class OnnxRewrites
         _ => throw new ArgumentOutOfRangeException(nameof(rewrite), rewrite, "unknown rewrite"),
     };
 
-    /// <summary>y = s x + (1 - s) relu(x) for every PReLU whose slope is a constant per channel.</summary>
+    /// <summary>
+    /// y = s x + (1 - s) relu(x) for every PReLU whose slope is a constant per channel. Where every slope is at
+    /// most 1, (1 - s) relu(x) = relu((1 - s) x): the ReLU follows the depthwise convolution, so ONNX Runtime runs
+    /// it inside that convolution instead of as a pass of its own (a tenth of faceplugin's encoder). A slope
+    /// above 1 keeps the ReLU before the convolution.
+    /// </summary>
     private static byte[] PReluAsDepthwise(byte[] onnx)
     {
         var model = ModelProto.Parser.ParseFrom(onnx);
@@ -46,9 +51,17 @@ internal static class OnnxRewrites
             var x = node.Input[0];
             var linear = Weights(graph, $"{prefix}_s", slope);
             var rectified = Weights(graph, $"{prefix}_1ms", slope.Select(s => 1 - s).ToArray());
-            graph.Node.Add(Node("Relu", $"{prefix}_relu", [x]));
+            if (slope.All(v => v <= 1))
+            {
+                graph.Node.Add(Depthwise($"{prefix}_scaled", x, rectified, slope.Length));
+                graph.Node.Add(Node("Relu", $"{prefix}_rx", [$"{prefix}_scaled"]));
+            }
+            else
+            {
+                graph.Node.Add(Node("Relu", $"{prefix}_relu", [x]));
+                graph.Node.Add(Depthwise($"{prefix}_rx", $"{prefix}_relu", rectified, slope.Length));
+            }
             graph.Node.Add(Depthwise($"{prefix}_sx", x, linear, slope.Length));
-            graph.Node.Add(Depthwise($"{prefix}_rx", $"{prefix}_relu", rectified, slope.Length));
             graph.Node.Add(Node("Add", node.Output[0], [$"{prefix}_sx", $"{prefix}_rx"], node.Name));
         }
 

@@ -8,15 +8,20 @@ namespace Visage.Tests.Execution;
 
 public sealed class OnnxRewritesTests
 {
-    [Fact]
-    public void PReLU_as_depthwise_convolutions_gives_the_same_outputs_without_a_PReLU()
+    [Theory]
+    [InlineData(new[] { 0.1f, -0.2f, 0.25f }, true)]
+    [InlineData(new[] { 0.1f, 1.5f, 0.25f }, false)] // a slope above 1: (1 - s) relu(x) is not relu((1 - s) x)
+    public void PReLU_as_depthwise_convolutions_gives_the_same_outputs_without_a_PReLU(float[] slopes, bool reluAfterConvolution)
     {
-        var model = ScriptedBackends.TinyPReluModel();
+        var model = ScriptedBackends.TinyPReluModel(slopes: slopes);
         var rewritten = ModelProto.Parser.ParseFrom(model.BytesFor(GraphRewrite.PReluAsDepthwise));
 
         Assert.Equal([GraphRewrite.PReluAsDepthwise], model.Rewrites);
         Assert.DoesNotContain(rewritten.Graph.Node, n => n.OpType == "PRelu");
-        Assert.Equal(2, rewritten.Graph.Node.Count(n => n.OpType == "Conv" && n.Attribute.Any(a => a.Name == "group" && a.I == 3)));
+        var depthwise = rewritten.Graph.Node.Where(n => n.OpType == "Conv" && n.Attribute.Any(a => a.Name == "group" && a.I == 3)).ToList();
+        Assert.Equal(2, depthwise.Count);
+        var relu = rewritten.Graph.Node.Single(n => n.OpType == "Relu");
+        Assert.Equal(reluAfterConvolution, depthwise.Any(c => c.Output[0] == relu.Input[0]));
         Assert.DoesNotContain(rewritten.Graph.Initializer, i => i.Name == "slope");
 
         var random = new Random(7);

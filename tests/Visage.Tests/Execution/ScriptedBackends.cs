@@ -52,7 +52,7 @@ internal sealed class ScriptedBackends : INetworkRunnerFactory, ITuningClock
     }
 
     /// <summary>The tiny network with a per-channel PReLU (slopes 0.1, -0.2, 0.25) in place of its ReLU.</summary>
-    public static OnnxModel TinyPReluModel(string name = "tiny-prelu")
+    public static OnnxModel TinyPReluModel(string name = "tiny-prelu", float[]? slopes = null)
     {
         var proto = Onnx.ModelProto.Parser.ParseFrom(TinyModel(name).Bytes);
         var relu = proto.Graph.Node.Single(n => n.OpType == "Relu");
@@ -60,7 +60,7 @@ internal sealed class ScriptedBackends : INetworkRunnerFactory, ITuningClock
         relu.Input.Add("slope");
         var slope = new Onnx.TensorProto { Name = "slope", DataType = (int)Onnx.TensorProto.Types.DataType.Float };
         slope.Dims.AddRange([3, 1, 1]);
-        slope.FloatData.AddRange([0.1f, -0.2f, 0.25f]);
+        slope.FloatData.AddRange(slopes ?? [0.1f, -0.2f, 0.25f]);
         proto.Graph.Initializer.Add(slope);
         return OnnxModel.FromBytes(name, Google.Protobuf.MessageExtensions.ToByteArray(proto));
     }
