@@ -21,30 +21,10 @@ internal static class ModelsCommand
                 run.WriteJson(new { Default = ModelPacks.DefaultId, Models = packs, Liveness = liveness });
                 return Task.FromResult(ExitCodes.Success);
             }
-            var table = new Table().AddColumns("pack", "packages", "licence", "encoding", "threshold", "installed");
-            foreach (var p in packs)
-            {
-                table.AddRow(
-                    Markup.Escape(p.Id + (p.IsDefault ? " (default)" : "")),
-                    Markup.Escape(Packages(p.Packages)),
-                    Markup.Escape(p.Licence),
-                    $"{p.Dimensions}-d",
-                    $"{p.Threshold:0.####}",
-                    p.Installed ? "yes" : "no");
-            }
-            run.Out.Write(table);
-            var gates = new Table().AddColumns("liveness (--liveness)", "packages", "licence", "input", "threshold", "installed");
-            foreach (var m in liveness)
-            {
-                gates.AddRow(
-                    Markup.Escape(m.Id + (m.IsDefault ? " (default)" : "")),
-                    Markup.Escape(Packages(m.Packages)),
-                    Markup.Escape(m.Licence),
-                    $"{m.InputSize}x{m.InputSize}",
-                    $"{m.Threshold:0.####}",
-                    m.Installed ? "yes" : "no");
-            }
-            run.Out.Write(gates);
+            run.Out.Write(Catalogue(["pack", "packages", "licence", "encoding", "threshold", "installed"],
+                packs.Select(p => Row(p.Id, p.IsDefault, p.Packages, p.Licence, $"{p.Dimensions}-d", p.Threshold, p.Installed))));
+            run.Out.Write(Catalogue(["liveness (--liveness)", "packages", "licence", "input", "threshold", "installed"],
+                liveness.Select(m => Row(m.Id, m.IsDefault, m.Packages, m.Licence, $"{m.InputSize}x{m.InputSize}", m.Threshold, m.Installed))));
             return Task.FromResult(ExitCodes.Success);
         }));
 
@@ -95,6 +75,24 @@ internal static class ModelsCommand
 
         return new Command("models", "Model packs and liveness networks: list and fetch") { list, fetch };
     }
+
+    private static Table Catalogue(string[] columns, IEnumerable<string[]> rows)
+    {
+        var table = new Table().AddColumns(columns);
+        foreach (var row in rows) table.AddRow(row);
+        return table;
+    }
+
+    private static string[] Row(string id, bool isDefault, IEnumerable<ModelPackage> packages, string licence, string size,
+        float threshold, bool installed) =>
+    [
+        Markup.Escape(id + (isDefault ? " (default)" : "")),
+        Markup.Escape(Packages(packages)),
+        Markup.Escape(licence),
+        size,
+        $"{threshold:0.####}",
+        installed ? "yes" : "no",
+    ];
 
     private static string Packages(IEnumerable<ModelPackage> packages) =>
         string.Join("\n", packages.Select(k => $"{k.Name}@{k.Version}"));

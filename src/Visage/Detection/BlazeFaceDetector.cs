@@ -60,19 +60,7 @@ internal sealed class BlazeFaceDetector : IFaceDetector
         var side = Math.Max(bgrImage.Width, bgrImage.Height);
         var scale = _size / (float)side;
         var (padX, padY) = ((side - bgrImage.Width) / 2f, (side - bgrImage.Height) / 2f);
-        using var transform = Mat.FromPixelData(2, 3, MatType.CV_64FC1,
-            new double[] { scale, 0, padX * scale, 0, scale, padY * scale });
-        using var square = new Mat();
-        Cv2.WarpAffine(bgrImage, square, transform, new Size(_size, _size), InterpolationFlags.Linear,
-            BorderTypes.Constant, Scalar.Black);
-        using var rgb = new Mat();
-        Cv2.CvtColor(square, rgb, ColorConversionCodes.BGR2RGB);
-        // Channels last as the network takes them: a continuous CV_32FC3 Mat already is that layout.
-        using var normalised = new Mat();
-        rgb.ConvertTo(normalised, MatType.CV_32FC3, 1 / 127.5, -1);
-        var input = new float[_size * _size * 3];
-        Marshal.Copy(normalised.Data, input, 0, input.Length);
-
+        var input = NetworkInput(bgrImage);
         var results = _network.Run(input, 1);
         var candidates = new List<DetectedFace>();
         foreach (var (cells, anchors, scoresName, boxesName) in Layers)
@@ -102,6 +90,34 @@ internal sealed class BlazeFaceDetector : IFaceDetector
             }
         }
         return NonMaximumSuppression.Apply(candidates, _iouThreshold);
+    }
+
+    /// <summary>The photo as the network takes it: padded to a square, resized, RGB in [-1, 1], channels last.</summary>
+    internal float[] NetworkInput(Mat bgrImage)
+    {
+        var side = Math.Max(bgrImage.Width, bgrImage.Height);
+        var scale = _size / (float)side;
+        var (padX, padY) = ((side - bgrImage.Width) / 2f, (side - bgrImage.Height) / 2f);
+        using var transform = Mat.FromPixelData(2, 3, MatType.CV_64FC1,
+            new double[] { scale, 0, padX * scale, 0, scale, padY * scale });
+        using var square = new Mat();
+        Cv2.WarpAffine(bgrImage, square, transform, new Size(_size, _size), InterpolationFlags.Linear,
+            BorderTypes.Constant, Scalar.Black);
+        Cv2.CvtColor(square, square, ColorConversionCodes.BGR2RGB);
+        // Channels last as the network takes them: a continuous CV_32FC3 Mat already is that layout, so the
+        // conversion writes straight into the input array (no second buffer and copy).
+        var input = new float[_size * _size * 3];
+        var pinned = GCHandle.Alloc(input, GCHandleType.Pinned);
+        try
+        {
+            using var normalised = Mat.FromPixelData(_size, _size, MatType.CV_32FC3, pinned.AddrOfPinnedObject());
+            square.ConvertTo(normalised, MatType.CV_32FC3, 1 / 127.5, -1);
+        }
+        finally
+        {
+            pinned.Free();
+        }
+        return input;
     }
 
     internal PlannedNetwork Network => _network;

@@ -29,6 +29,7 @@ internal sealed record ExecutionPlan(
             : "opencv-dnn";
         if (Rewrite == GraphRewrite.PReluAsDepthwise) backend += ", PReLU as depthwise";
         if (Rewrite == GraphRewrite.ZeroConcatAsPad) backend += ", zero concats as pads";
+        if (Rewrite == GraphRewrite.ZeroConcatAsSplitConv) backend += ", zero concats as split convolutions";
         var threads = Threads <= 0 ? "all cores" : Threads == 1 ? "1 thread" : $"{Threads} threads";
         var batch = BatchSize == int.MaxValue ? "whole batch" : BatchSize == 1 ? "one at a time"
             : string.Create(CultureInfo.InvariantCulture, $"batches of {BatchSize}");

@@ -22,4 +22,14 @@ internal enum GraphRewrite
     /// Runtime does not leave its blocked layout for the concatenation.
     /// </summary>
     ZeroConcatAsPad,
+
+    /// <summary>
+    /// BlazeFace's residual blocks whose shortcut is zero-padded in channels, relu(conv(x) + concat(r, zeros)),
+    /// as two convolutions, concat(relu(conv_a(x) + r), relu(conv_b(x))), the weight rows split where r's
+    /// channels end; channel counts are carried, with zero channels, up to multiples of 8 (weights padded with
+    /// zeros to match). ONNX Runtime then keeps every block in its blocked (NCHWc) layout, adding the shortcut
+    /// and the ReLU inside the convolution, where the zero concatenation (or a Pad) made it convert the tensors
+    /// out of that layout and back at every block.
+    /// </summary>
+    ZeroConcatAsSplitConv,
 }

@@ -7,9 +7,10 @@ namespace Visage.Execution;
 
 /// <summary>
 /// Tuned plans on disk, one JSON file per network in <c>$VISAGE_HOME/plans</c>, keyed by the machine (CPU
-/// model, cores, vector instructions), the versions of ONNX Runtime and OpenCV, and the network's SHA-256:
-/// change any of them and the network is tuned again. A file that cannot be read or does not match its key is
-/// ignored (and replaced by the next tuning); files appear atomically.
+/// model, cores, vector instructions), the versions of ONNX Runtime and OpenCV, the network's SHA-256 and the
+/// graph rewrites it admits (so that a new rewrite gets measured): change any of them and the network is tuned
+/// again. A file that cannot be read or does not match its key is ignored (and replaced by the next tuning);
+/// files appear atomically.
 /// </summary>
 internal sealed class PlanCache(string folder, MachineProfile machine, string libraries)
 {
@@ -33,7 +34,7 @@ internal sealed class PlanCache(string folder, MachineProfile machine, string li
     public string Key(OnnxModel model, TuningRequest request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
             $"visage plans v{FormatVersion}", machine.Cpu, machine.Cores, machine.Instructions, libraries,
-            model.Sha256, $"{request.InputMin:R} {request.InputMax:R} {request.TypicalBatch}" + (request.Quantised ? " int8" : "")))));
+            model.Sha256, string.Join(",", model.Rewrites), $"{request.InputMin:R} {request.InputMax:R} {request.TypicalBatch}" + (request.Quantised ? " int8" : "")))));
 
     public string PathOf(OnnxModel model, TuningRequest request)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using OpenCvSharp;
 using Visage.Detection;
+using Visage.Execution;
 using Visage.Landmarks;
 using Visage.Models;
 using Visage.Tests.TestData;
@@ -113,6 +114,64 @@ public sealed class BlazeFaceFrontTests(Xunit.Abstractions.ITestOutputHelper out
             output.WriteLine($"{names[k]}: median {median:0.000}, worst {worst:0.000} of the eye distance");
             Assert.True(median < 0.15f, $"{names[k]}: median error {median:0.000} of the eye distance");
             Assert.True(worst < 0.4f, $"{names[k]}: worst error {worst:0.000} of the eye distance");
+        }
+    }
+
+    [Fact]
+    public void Its_residual_blocks_split_into_convolutions_find_the_same_faces_and_keypoints()
+    {
+        var model = OnnxModel.FromFile(_store.FilePath(ModelCatalog.BlazeFaceFront));
+        using var asWritten = new BlazeFaceDetector(PlannedNetwork.Load(model, ExecutionPlan.Reference), 0.5f, 0.3f);
+        using var split = new BlazeFaceDetector(PlannedNetwork.Load(model,
+            ExecutionPlan.Default(1) with { Rewrite = GraphRewrite.ZeroConcatAsSplitConv }), 0.5f, 0.3f);
+        var faces = 0;
+        foreach (var photo in DevTrainPhotos(20))
+        {
+            using var image = Cv2.ImRead(photo);
+            var expected = asWritten.Detect(image);
+            var actual = split.Detect(image);
+            Assert.Equal(expected.Count, actual.Count);
+            for (var f = 0; f < expected.Count; f++)
+            {
+                var (e, a) = (expected[f], actual[f]);
+                Assert.InRange(Math.Abs(a.Score - e.Score), 0, 1e-5f);
+                Assert.InRange(Math.Abs(a.Box.X - e.Box.X) + Math.Abs(a.Box.Y - e.Box.Y) +
+                               Math.Abs(a.Box.Width - e.Box.Width) + Math.Abs(a.Box.Height - e.Box.Height), 0, 0.01f);
+                for (var k = 0; k < BlazeFaceDetector.KeypointCount; k++)
+                    Assert.InRange(a.Keypoints![k].DistanceTo(e.Keypoints![k]), 0, 0.01);
+            }
+            faces += expected.Count;
+        }
+        Assert.True(faces >= 20, $"only {faces} faces in 20 photos");
+    }
+
+    [Fact]
+    public void Its_input_is_the_padded_resized_photo_in_RGB_from_minus_one_to_one_channels_last()
+    {
+        foreach (var photo in DevTrainPhotos(3))
+        {
+            using var image = Cv2.ImRead(photo);
+            using var wide = new Mat();
+            Cv2.Resize(image, wide, new Size(image.Width, image.Height / 2)); // not square: padded above and below
+            foreach (var source in new[] { image, wide })
+            {
+                // Step by step, each step in its own buffer.
+                var side = Math.Max(source.Width, source.Height);
+                var scale = 128 / (float)side;
+                var (padX, padY) = ((side - source.Width) / 2f, (side - source.Height) / 2f);
+                using var transform = Mat.FromPixelData(2, 3, MatType.CV_64FC1,
+                    new double[] { scale, 0, padX * scale, 0, scale, padY * scale });
+                using var square = new Mat();
+                Cv2.WarpAffine(source, square, transform, new Size(128, 128), InterpolationFlags.Linear, BorderTypes.Constant, Scalar.Black);
+                using var rgb = new Mat();
+                Cv2.CvtColor(square, rgb, ColorConversionCodes.BGR2RGB);
+                using var normalised = new Mat();
+                rgb.ConvertTo(normalised, MatType.CV_32FC3, 1 / 127.5, -1);
+                var expected = new float[128 * 128 * 3];
+                System.Runtime.InteropServices.Marshal.Copy(normalised.Data, expected, 0, expected.Length);
+
+                Assert.Equal(expected, _raw!.NetworkInput(source));
+            }
         }
     }
 }

@@ -50,15 +50,7 @@ public sealed class OnnxRewritesTests
         Assert.Equal(padded, rewritten.Graph.Node.Count(n => n.OpType == "Pad"));
         Assert.DoesNotContain(rewritten.Graph.Node, n => n.OpType is "ConstantOfShape" or "Concat");
 
-        // The photo as the detector feeds it: 128x128 RGB in [-1, 1], channels last.
-        using var photo = Cv2.ImRead(Directory.GetFiles(Directory.GetDirectories(SharedData.LfwImages).Order(StringComparer.Ordinal).First())[0]);
-        using var small = new Mat();
-        Cv2.Resize(photo, small, new Size(128, 128));
-        Cv2.CvtColor(small, small, ColorConversionCodes.BGR2RGB);
-        using var input = new Mat();
-        small.ConvertTo(input, MatType.CV_32FC3, 1 / 127.5, -1);
-        var values = new float[128 * 128 * 3];
-        System.Runtime.InteropServices.Marshal.Copy(input.Data, values, 0, values.Length);
+        var values = LfwPhotoAsBlazeFaceInput(128);
         using var asWritten = new OnnxRuntimeRunner(model, GraphOptimization.None, 1);
         using var asRewritten = new OnnxRuntimeRunner(model, GraphOptimization.All, 1, GraphRewrite.ZeroConcatAsPad);
         var expected = asWritten.Run(values, 1);
@@ -68,6 +60,57 @@ public sealed class OnnxRewritesTests
         Assert.InRange(ExecutionTuner.Difference(actual, expected), 0, 1e-4);
         // A face scored (in either layer of anchors): the photo went through for real.
         Assert.Contains(expected[model.OutputIndex("Identity:0")].Concat(expected[model.OutputIndex("Identity_1:0")]), logit => logit > 0);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BlazeFaces_zero_padded_residual_blocks_as_split_convolutions_give_the_same_outputs_on_an_LFW_photo(bool front)
+    {
+        var file = front ? ModelCatalog.BlazeFaceFront : ModelCatalog.BlazeFaceBack;
+        var store = new ModelStore(VisageHome.FromEnvironment());
+        await store.EnsureAsync("blazeface", [file]);
+        var model = OnnxModel.FromFile(store.FilePath(file));
+        var original = ModelProto.Parser.ParseFrom(model.Bytes);
+        var rewritten = ModelProto.Parser.ParseFrom(model.BytesFor(GraphRewrite.ZeroConcatAsSplitConv));
+
+        Assert.Contains(GraphRewrite.ZeroConcatAsSplitConv, model.Rewrites);
+        Assert.Contains(original.Graph.Node, n => n.OpType == "ConstantOfShape");
+        Assert.DoesNotContain(rewritten.Graph.Node, n => n.OpType is "ConstantOfShape" or "Pad");
+        // Every convolution reads whole blocks of 8 channels (what keeps ONNX Runtime in its blocked layout),
+        // except the first, which reads the three colours.
+        var weights = rewritten.Graph.Initializer.ToDictionary(i => i.Name);
+        foreach (var conv in rewritten.Graph.Node.Where(n => n.OpType == "Conv").Skip(1))
+        {
+            var dims = weights[conv.Input[1]].Dims;
+            var group = conv.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1;
+            Assert.True(dims[1] * group % 8 == 0, $"{conv.Name} reads {dims[1] * group} channels");
+        }
+
+        var size = model.ItemShape[0];
+        var values = LfwPhotoAsBlazeFaceInput(size);
+        using var asWritten = new OnnxRuntimeRunner(model, GraphOptimization.None, 1);
+        using var asRewritten = new OnnxRuntimeRunner(model, GraphOptimization.All, 1, GraphRewrite.ZeroConcatAsSplitConv);
+        var expected = asWritten.Run(values, 1);
+        var actual = asRewritten.Run(values, 1);
+
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.InRange(ExecutionTuner.Difference(actual, expected), 0, 1e-4);
+        Assert.Contains(expected[model.OutputIndex("Identity:0")].Concat(expected[model.OutputIndex("Identity_1:0")]), logit => logit > 0);
+    }
+
+    /// <summary>The first LFW photo as the detector feeds it: size x size RGB in [-1, 1], channels last.</summary>
+    private static float[] LfwPhotoAsBlazeFaceInput(int size)
+    {
+        using var photo = Cv2.ImRead(Directory.GetFiles(Directory.GetDirectories(SharedData.LfwImages).Order(StringComparer.Ordinal).First())[0]);
+        using var small = new Mat();
+        Cv2.Resize(photo, small, new Size(size, size));
+        Cv2.CvtColor(small, small, ColorConversionCodes.BGR2RGB);
+        using var input = new Mat();
+        small.ConvertTo(input, MatType.CV_32FC3, 1 / 127.5, -1);
+        var values = new float[size * size * 3];
+        System.Runtime.InteropServices.Marshal.Copy(input.Data, values, 0, values.Length);
+        return values;
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 using Visage.Server;
 using Visage.Server.Hosting;
+using Visage.Server.Security;
 using Visage.Tests.TestData;
 
 namespace Visage.Tests.Server;
@@ -74,6 +75,29 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>How long a test waits for a state in the page before it fails.</summary>
+    public static readonly float Patience = (float)TimeSpan.FromMinutes(3).TotalMilliseconds;
+
+    /// <summary>A fresh browser context with the page's viewport, waiting up to <see cref="Patience"/>.</summary>
+    public async Task<IBrowserContext> NewContextAsync(params string[] permissions)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1180, Height = 860 },
+            Permissions = permissions,
+        });
+        context.SetDefaultTimeout(Patience);
+        return context;
+    }
+
+    /// <summary>The service's API with the administrator's key.</summary>
+    public HttpClient AdminApi()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, AdminKey);
+        return client;
     }
 
     /// <summary>Debian's chromium: the binary itself when it is where the package puts it, else the launcher on PATH.</summary>

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Visage.Server.Security;
 
 namespace Visage.Tests.Server;
 
@@ -15,7 +14,6 @@ namespace Visage.Tests.Server;
 public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, BrowserFixture fixture)
     : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
-    private static readonly float Patience = (float)TimeSpan.FromMinutes(3).TotalMilliseconds;
     private readonly List<string> _offHost = [];
     private IBrowserContext _context = null!;
     private IPage _page = null!;
@@ -23,12 +21,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
     public async Task InitializeAsync()
     {
         await fixture.StartAsync(recognizer.Recognizer);
-        _context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1180, Height = 860 },
-            Permissions = ["camera"],
-        });
-        _context.SetDefaultTimeout(Patience);
+        _context = await fixture.NewContextAsync("camera");
         // Anything that would leave 127.0.0.1 is recorded and stopped (there is no network to reach anyway).
         await _context.RouteAsync("**/*", async route =>
         {
@@ -49,12 +42,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
         Assert.True(_offHost.Count == 0, "requests off 127.0.0.1: " + string.Join(", ", _offHost));
     }
 
-    private HttpClient Api()
-    {
-        var client = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
-        client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, fixture.AdminKey);
-        return client;
-    }
+    private HttpClient Api() => fixture.AdminApi();
 
     private async Task SignInAsync(string view)
     {
@@ -99,7 +87,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
         // and for the stranger to have been in view for more frames than a greeting needs.
         await _page.WaitForSelectorAsync("#greetings li");
         await _page.WaitForFunctionAsync("() => Number(document.querySelector('#live-stats').dataset.unknown) >= 6",
-            null, new PageWaitForFunctionOptions { Timeout = Patience });
+            null, new PageWaitForFunctionOptions { Timeout = BrowserFixture.Patience });
         await _page.WaitForSelectorAsync("#strangers .stranger");
         await ScreenshotAsync("live.png");
         await BlurredScreenshotAsync("readme-live-blurred.png", "video, #strangers img");
@@ -140,9 +128,9 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
         await _page.WaitForSelectorAsync("#cameras-grid .camera .state.connected");
         // The preview is the service's MJPEG stream, shown by the browser itself; the status counts frames.
         await _page.WaitForFunctionAsync("() => document.querySelector('#cameras-grid img.preview').naturalWidth === 250",
-            null, new PageWaitForFunctionOptions { Timeout = Patience });
+            null, new PageWaitForFunctionOptions { Timeout = BrowserFixture.Patience });
         await _page.WaitForFunctionAsync("() => / [1-9][0-9]* greetings/.test(document.querySelector('#cameras-grid .stats').textContent)",
-            null, new PageWaitForFunctionOptions { Timeout = Patience });
+            null, new PageWaitForFunctionOptions { Timeout = BrowserFixture.Patience });
         await ScreenshotAsync("cameras.png");
         await BlurredScreenshotAsync("readme-cameras-blurred.png", "#cameras-grid img.preview");
 
@@ -152,7 +140,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
         // Events that happen while the view is open arrive over Server-Sent Events, without a reload.
         var rows = await _page.EvalOnSelectorAllAsync<int>("#events-table tr.event", "rows => rows.length");
         await _page.WaitForFunctionAsync($"() => document.querySelectorAll('#events-table tr.event').length > {rows}",
-            null, new PageWaitForFunctionOptions { Timeout = Patience });
+            null, new PageWaitForFunctionOptions { Timeout = BrowserFixture.Patience });
         Assert.Contains("(live)", await _page.InnerTextAsync("#events-live"));
         await ScreenshotAsync("events.png");
         await BlurredScreenshotAsync("readme-events-blurred.png", "#unknown-grid img, #events-table img");

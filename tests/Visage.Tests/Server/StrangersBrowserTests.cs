@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Visage.Server.Security;
 
 namespace Visage.Tests.Server;
 
@@ -15,29 +14,19 @@ namespace Visage.Tests.Server;
 public sealed class StrangersBrowserTests(ServiceRecognizerFixture recognizer, BrowserFixture fixture)
     : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
-    private static readonly float Patience = (float)TimeSpan.FromMinutes(3).TotalMilliseconds;
     private IBrowserContext _context = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
         await fixture.StartAsync(recognizer.Recognizer);
-        _context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1180, Height = 860 },
-        });
-        _context.SetDefaultTimeout(Patience);
+        _context = await fixture.NewContextAsync();
         _page = await _context.NewPageAsync();
     }
 
     public Task DisposeAsync() => _context.CloseAsync();
 
-    private HttpClient Api()
-    {
-        var client = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
-        client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, fixture.AdminKey);
-        return client;
-    }
+    private HttpClient Api() => fixture.AdminApi();
 
     private Task ScreenshotAsync(string name) =>
         _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name), FullPage = true });
