@@ -175,7 +175,6 @@ internal sealed class FacePipeline(
     /// <summary>What a quantised network adds to a fingerprint: the quantiser and its settings shape the encodings.</summary>
     private static string Int8Text(Models.Quantised.QuantiserSettings settings) => $"quantised {settings.Describe()}";
 
-    /// <summary>The network itself, or its int8 form (made from it once and cached).</summary>
     /// <summary>UltraFace cut at its heads (the graph's decode done in C#), planned as a network of its own.</summary>
     private static UltraFaceDetector LoadUltraFace(OnnxModel graph, ModelPack pack, ModelStore store, ExecutionPlanner planner,
         PipelineOptions options, CancellationToken ct)
@@ -186,6 +185,7 @@ internal sealed class FacePipeline(
             anchors, graph, options.DetectionThreshold, options.NmsIouThreshold, options.DetectorInput);
     }
 
+    /// <summary>The network itself, or its int8 form (made from it once and cached).</summary>
     private static OnnxModel Int8(OnnxModel model, Models.Quantised.QuantiserSettings? settings, ModelStore store) =>
         settings is null ? model : Models.Quantised.QuantisedNetworks.Load(model, store.Home, settings);
 
