@@ -30,8 +30,8 @@ def main():
     parser.add_argument("--peer", action="append", default=[], help="bench/compare.py --json output (repeatable)")
     parser.add_argument("--service", action="append", default=[], help="bench/service_memory.py --json output (repeatable)")
     parser.add_argument("--evaluate", help="bench/speed.py's evaluate timing")
-    parser.add_argument("--targets", help="PACK=MS,...: issue 12's CPU ms per face on one thread; PACK-int8 and "
-                                          "PACK-mesh-int8 are held to PACK's")
+    parser.add_argument("--targets", help="PACK=MS,...: CPU ms per face on one thread (issues 12 and 13); a pack "
+                                          "not named, PACK-int8 or PACK-mesh(-int8), is held to PACK's")
     args = parser.parse_args()
 
     reports = []
@@ -82,7 +82,9 @@ def main():
         print("| pack | CPU ms per face, 1 thread (median) | target | verdict |")
         print("| --- | --- | --- | --- |")
         for r in reports:
-            base = r["model"].removesuffix("-int8").removesuffix("-mesh")
+            model = r["model"]
+            # A pack's own target first; else an int8 or -mesh variant is held to its float pack's.
+            base = model if model in targets else model.removesuffix("-int8").removesuffix("-mesh")
             if base not in targets:
                 continue
             cpu = r["endToEnd"]["cpuMedianMs"]

@@ -2,7 +2,8 @@
 """Every figure of README's "Speed" section in one run, and the section itself.
 
     bench/speed [--images FOLDER] [--count 200] [--rounds 3] [--packs fusion,faceplugin] [--out bench-out/speed]
-                [--int8-packs fusion-int8] [--targets faceplugin=12,fusion=20]
+                [--solo-packs faceplugin-mesh,faceplugin-fast] [--int8-packs fusion-int8]
+                [--targets faceplugin=12,fusion=20,faceplugin-mesh=20,faceplugin-fast=10]
                 [--skip-evaluate | --evaluate-from EVALUATE.json] [--quiet-below LOAD --quiet-wait MINUTES]
 
 (bench/speed installs python3-opencv when run as root, builds the CLI, then runs this.) For each pack:
@@ -109,12 +110,13 @@ def main():
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--packs", default="fusion,faceplugin", help="packs measured beside the Python peer")
-    parser.add_argument("--solo-packs", default="faceplugin-mesh",
-                        help="packs the peer cannot run (FaceMesh landmarks): measured by visage bench alone")
+    parser.add_argument("--solo-packs", default="faceplugin-mesh,faceplugin-fast",
+                        help="packs the peer cannot run (FaceMesh landmarks, BlazeFace): measured by visage bench alone")
     parser.add_argument("--int8-packs", default="fusion-int8",
                         help="quantised packs: measured by visage bench alone (no peer, no service), rows beside the float ones")
-    parser.add_argument("--targets", default="faceplugin=12,fusion=20",
-                        help="issue 12's CPU ms per face on one thread; a PACK-int8 or PACK-mesh-int8 pack is held to PACK's")
+    parser.add_argument("--targets", default="faceplugin=12,fusion=20,faceplugin-mesh=20,faceplugin-fast=10",
+                        help="CPU ms per face on one thread (issue 12's two; issue 13's default pack and 10 ms pack); "
+                             "a pack not named, PACK-int8 or PACK-mesh(-int8), is held to PACK's")
     parser.add_argument("--evaluate-pack", default="faceplugin-mesh", help="the pack evaluate is timed with (the default)")
     parser.add_argument("--evaluate-from", help="an earlier run's evaluate.json to report instead of timing evaluate again")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench-out", "speed"))
