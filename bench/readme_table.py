@@ -79,7 +79,7 @@ def main():
     if args.targets:
         targets = dict((k, float(v)) for k, v in (t.split("=") for t in args.targets.split(",") if t))
         print()
-        print("| pack | CPU ms per face, 1 thread (median) | target | verdict |")
+        print("| pack | CPU ms per face, 1 thread (median) | target | verdict in this run |")
         print("| --- | --- | --- | --- |")
         for r in reports:
             model = r["model"]
