@@ -60,8 +60,7 @@ public sealed class UltraFaceDecodeTests(ITestOutputHelper output) : IAsyncLifet
         var scoresAt = _graph!.OutputIndex("scores");
         var boxesAt = _graph!.OutputIndex("boxes");
         using var temp = new TempFolder();
-        var photos = Lfw.PeopleWithTwoPhotos(20).Select(p => Lfw.PhotosOf(p)[0]).ToList();
-        photos.Add(Composite.SideBySide(Lfw.PhotosOf("Aaron_Guiel")[0], Lfw.PhotosOf("AJ_Cook")[0], temp.File("two.jpg")));
+        var photos = Lfw.FirstPhotosAndTwoFaces(20, temp.File("two.jpg"));
         photos.Add(Composite.Row(Lfw.PeopleWithTwoPhotos(4).Select(p => Lfw.PhotosOf(p)[1]).ToList(), temp.File("row.jpg")));
 
         var compared = 0;
@@ -195,8 +194,7 @@ public sealed class UltraFaceDecodeTests(ITestOutputHelper output) : IAsyncLifet
         using var candidate = new UltraFaceDetector(PlannedNetwork.Load(anyModel, plan), anchors, _graph!,
             input: DetectorInput.Fitted);
         using var temp = new TempFolder();
-        var photos = Lfw.PeopleWithTwoPhotos(3).Select(p => Lfw.PhotosOf(p)[0]).ToList();
-        photos.Add(Composite.SideBySide(Lfw.PhotosOf("Aaron_Guiel")[0], Lfw.PhotosOf("AJ_Cook")[0], temp.File("two.jpg")));
+        var photos = Lfw.FirstPhotosAndTwoFaces(3, temp.File("two.jpg"));
         foreach (var photo in photos)
         {
             // The same photo at 250x250 (240x240 in), side by side (480x240 in), and again (the size changes back).

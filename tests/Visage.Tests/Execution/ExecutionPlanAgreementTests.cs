@@ -45,8 +45,7 @@ public sealed class ExecutionPlanAgreementTests(ITestOutputHelper output)
         using var reference = models.Pipeline(ExecutionPlan.Reference);
         using var candidate = models.Pipeline(plan);
         using var temp = new TempFolder();
-        var photos = Lfw.PeopleWithTwoPhotos(3).Select(p => Lfw.PhotosOf(p)[0]).ToList();
-        photos.Add(Composite.SideBySide(Lfw.PhotosOf("Aaron_Guiel")[0], Lfw.PhotosOf("AJ_Cook")[0], temp.File("two.jpg")));
+        var photos = Lfw.FirstPhotosAndTwoFaces(3, temp.File("two.jpg"));
 
         var worst = 0f;
         var farthest = 0f;

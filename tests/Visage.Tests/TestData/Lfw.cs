@@ -25,6 +25,17 @@ internal static class Lfw
     }
 
     /// <summary>
+    /// The first photo of each of the first <paramref name="people"/> people with two photos, then two LFW people side by
+    /// side in one photo written to <paramref name="twoFaces"/>: single faces and a photo with two.
+    /// </summary>
+    public static List<string> FirstPhotosAndTwoFaces(int people, string twoFaces)
+    {
+        var photos = PeopleWithTwoPhotos(people).Select(p => PhotosOf(p)[0]).ToList();
+        photos.Add(Composite.SideBySide(PhotosOf("Aaron_Guiel")[0], PhotosOf("AJ_Cook")[0], twoFaces));
+        return photos;
+    }
+
+    /// <summary>
     /// The seed's layout of known people: photo 1 of each person copied to <c>FOLDER/NAME.jpg</c>.
     /// </summary>
     public static string CopyFirstPhotos(IEnumerable<string> people, string folder)
