@@ -36,6 +36,7 @@ internal static class CliErrors
     {
         VisageSetting.Model => "--model",
         VisageSetting.Detector => "--detector",
+        VisageSetting.DetectorInput => "--detector-input",
         VisageSetting.Threshold => "--threshold",
         VisageSetting.MaxMegapixels => "--max-megapixels",
         VisageSetting.FalseAcceptRate => "--far",

@@ -71,6 +71,9 @@ public sealed class FaceRecognizer : IDisposable
         var home = options.Home ?? VisageHome.FromEnvironment();
         var model = ModelChoice.Parse(options.Model);
         var pack = model is ModelChoice.Pack chosen ? chosen.Value : ModelCatalog.Default;
+        if (options.DetectorInput == DetectorInput.Fitted && (options.Detector != DetectorKind.Pack || pack.BlazeFace is not null))
+            throw new InvalidSettingException(VisageSetting.DetectorInput,
+                $"a fitted input is for UltraFace, a pack's own detector; {(options.Detector != DetectorKind.Pack ? $"the {options.Detector} detector" : $"pack '{pack.Id}' (BlazeFace)")} sizes its own input");
         var store = new ModelStore(home);
         var needsPack = model is ModelChoice.Pack || options.Detector == DetectorKind.Pack;
         if (needsPack && !store.IsInstalled(pack))

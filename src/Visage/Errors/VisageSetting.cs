@@ -5,6 +5,7 @@ public enum VisageSetting
 {
     Model,
     Detector,
+    DetectorInput,
     Threshold,
     MaxMegapixels,
     FalseAcceptRate,

@@ -156,6 +156,14 @@ public sealed class HostileInputTests(SingleFacePeopleFixture fixture) : IClassF
         Assert.Equal(2, input.ExitCode);
         Assert.Contains("--detector-input: unknown way 'stretch' (use 'squeeze' or 'fit')", OneErrorLine(input));
 
+        // A fitted input only UltraFace takes: with another detector it is refused, not silently ignored.
+        var haar = await VisageCli.RunAsync("verify", photo, photo, "--detector", "haar", "--detector-input", "fit");
+        Assert.Equal(2, haar.ExitCode);
+        Assert.Contains("--detector-input: a fitted input is for UltraFace, a pack's own detector; the Haar detector sizes its own input", OneErrorLine(haar));
+        var blazeFacePack = await VisageCli.RunAsync("verify", photo, photo, "--pack", "faceplugin-fast", "--detector-input", "fit");
+        Assert.Equal(2, blazeFacePack.ExitCode);
+        Assert.Contains("pack 'faceplugin-fast' (BlazeFace) sizes its own input", OneErrorLine(blazeFacePack));
+
         var word = await VisageCli.RunAsync("verify", photo, photo, "--threshold", "abc");
         Assert.Equal(2, word.ExitCode);
         Assert.Contains("--threshold: 'abc' is not a number", OneErrorLine(word));
