@@ -97,13 +97,14 @@ internal static class UltraFaceGraph
 
         // The decode's constants say the same as the anchors do, prior by prior.
         var generated = result.Priors(width, height);
-        if (generated.Count * 2 != priorCentres!.Length || generated.Count * 2 != priorSizes!.Length)
-            Fail($"{priorCentres.Length / 2} priors in the graph, {generated.Count} from its heads");
+        float[] centres = priorCentres!, boxSizes = priorSizes!; // both checked above (Fail throws)
+        if (generated.Count * 2 != centres.Length || generated.Count * 2 != boxSizes.Length)
+            Fail($"{centres.Length / 2} priors in the graph, {generated.Count} from its heads");
         for (var i = 0; i < generated.Count; i++)
         {
             var p = generated[i];
-            if (Math.Abs(p.CentreX - priorCentres[2 * i]) > 1e-5f || Math.Abs(p.CentreY - priorCentres[2 * i + 1]) > 1e-5f
-                || Math.Abs(p.Width - priorSizes[2 * i]) > 1e-5f || Math.Abs(p.Height - priorSizes[2 * i + 1]) > 1e-5f)
+            if (Math.Abs(p.CentreX - centres[2 * i]) > 1e-5f || Math.Abs(p.CentreY - centres[2 * i + 1]) > 1e-5f
+                || Math.Abs(p.Width - boxSizes[2 * i]) > 1e-5f || Math.Abs(p.Height - boxSizes[2 * i + 1]) > 1e-5f)
                 Fail($"prior {i} is not where its anchors say");
         }
 

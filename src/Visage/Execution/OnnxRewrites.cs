@@ -66,12 +66,7 @@ internal static class OnnxRewrites
         }
 
         // Slopes no longer used go, with their entries among the inputs (older exports list initializers there).
-        var used = graph.Node.SelectMany(v => v.Input).ToHashSet(StringComparer.Ordinal);
-        foreach (var unused in graph.Initializer.Where(i => !used.Contains(i.Name)).ToList())
-        {
-            graph.Initializer.Remove(unused);
-            foreach (var input in graph.Input.Where(i => i.Name == unused.Name).ToList()) graph.Input.Remove(input);
-        }
+        RemoveUnused(graph);
         return model.ToByteArray();
     }
 
@@ -113,16 +108,8 @@ internal static class OnnxRewrites
             graph.Node.Add(pad);
         }
 
-        // Zero tensors (and their shapes) no longer read go.
-        var used = graph.Node.SelectMany(v => v.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
-        foreach (var unused in graph.Node.Where(v => v.OpType == "ConstantOfShape" && !used.Contains(v.Output[0])).ToList())
-            graph.Node.Remove(unused);
-        used = graph.Node.SelectMany(v => v.Input).ToHashSet(StringComparer.Ordinal);
-        foreach (var unused in graph.Initializer.Where(i => !used.Contains(i.Name)).ToList())
-        {
-            graph.Initializer.Remove(unused);
-            foreach (var input in graph.Input.Where(i => i.Name == unused.Name).ToList()) graph.Input.Remove(input);
-        }
+        // Zero tensors (and what made their shapes) no longer read go.
+        RemoveUnused(graph);
         return model.ToByteArray();
     }
 
@@ -399,9 +386,7 @@ internal static class OnnxRewrites
             if (node.OpType != "PRelu" || node.Input.Count != 2) continue;
             if (!initializers.TryGetValue(node.Input[1], out var slope)) continue;
             if (slope.DataType != (int)TensorProto.Types.DataType.Float) continue;
-            var values = slope.FloatData.Count > 0
-                ? slope.FloatData.ToArray()
-                : MemoryMarshal.Cast<byte, float>(slope.RawData.Span).ToArray();
+            var values = FloatValues(slope);
             var dims = slope.Dims.ToArray();
             // Per channel of an NCHW tensor: [C], [C,1,1] or [1,C,1,1].
             var perChannel = values.Length > 1 && (dims.Length == 1 ||
