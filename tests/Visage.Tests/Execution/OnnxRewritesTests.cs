@@ -50,16 +50,7 @@ public sealed class OnnxRewritesTests
         Assert.Equal(padded, rewritten.Graph.Node.Count(n => n.OpType == "Pad"));
         Assert.DoesNotContain(rewritten.Graph.Node, n => n.OpType is "ConstantOfShape" or "Concat");
 
-        var values = LfwPhotoAsBlazeFaceInput(128);
-        using var asWritten = new OnnxRuntimeRunner(model, GraphOptimization.None, 1);
-        using var asRewritten = new OnnxRuntimeRunner(model, GraphOptimization.All, 1, GraphRewrite.ZeroConcatAsPad);
-        var expected = asWritten.Run(values, 1);
-        var actual = asRewritten.Run(values, 1);
-
-        Assert.Equal(expected.Length, actual.Length);
-        Assert.InRange(ExecutionTuner.Difference(actual, expected), 0, 1e-4);
-        // A face scored (in either layer of anchors): the photo went through for real.
-        Assert.Contains(expected[model.OutputIndex("Identity:0")].Concat(expected[model.OutputIndex("Identity_1:0")]), logit => logit > 0);
+        AssertSameOutputsOnAnLfwPhoto(model, GraphRewrite.ZeroConcatAsPad);
     }
 
     [Theory]
@@ -87,15 +78,24 @@ public sealed class OnnxRewritesTests
             Assert.True(dims[1] * group % 8 == 0, $"{conv.Name} reads {dims[1] * group} channels");
         }
 
-        var size = model.ItemShape[0];
-        var values = LfwPhotoAsBlazeFaceInput(size);
+        AssertSameOutputsOnAnLfwPhoto(model, GraphRewrite.ZeroConcatAsSplitConv);
+    }
+
+    /// <summary>
+    /// A BlazeFace model rewritten (ONNX Runtime, full optimisation) gives the outputs of the graph as written
+    /// (no optimisation) within 1e-4 on the first LFW photo, where it scores a face.
+    /// </summary>
+    private static void AssertSameOutputsOnAnLfwPhoto(OnnxModel model, GraphRewrite rewrite)
+    {
+        var values = LfwPhotoAsBlazeFaceInput(model.ItemShape[0]);
         using var asWritten = new OnnxRuntimeRunner(model, GraphOptimization.None, 1);
-        using var asRewritten = new OnnxRuntimeRunner(model, GraphOptimization.All, 1, GraphRewrite.ZeroConcatAsSplitConv);
+        using var asRewritten = new OnnxRuntimeRunner(model, GraphOptimization.All, 1, rewrite);
         var expected = asWritten.Run(values, 1);
         var actual = asRewritten.Run(values, 1);
 
         Assert.Equal(expected.Length, actual.Length);
         Assert.InRange(ExecutionTuner.Difference(actual, expected), 0, 1e-4);
+        // A face scored (in either layer of anchors): the photo went through for real.
         Assert.Contains(expected[model.OutputIndex("Identity:0")].Concat(expected[model.OutputIndex("Identity_1:0")]), logit => logit > 0);
     }
 
