@@ -15,7 +15,7 @@ internal static class CliErrors
         GalleryException { Problem: GalleryProblem.NotFound } gallery =>
             ($"{gallery.Message} (enroll faces into it first with 'visage enroll --db {gallery.Location}')", ExitCodes.Failure),
         GalleryException { Problem: GalleryProblem.WrongPipeline } gallery =>
-            ($"{gallery.Message}; use the same --model and --detector it was built with, or another --db", ExitCodes.Failure),
+            ($"{gallery.Message}; use the same --model, --detector and --detector-input it was built with, or another --db", ExitCodes.Failure),
         ModelException { Problem: ModelProblem.FetchFailed or ModelProblem.NotInstalled } model =>
             ($"{model.Message}; then run 'visage models fetch {model.Model}'", ExitCodes.Failure),
         ModelException { Problem: ModelProblem.Damaged } model =>

@@ -69,6 +69,18 @@ public sealed class HostileInputTests(SingleFacePeopleFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_gallery_opened_with_another_detector_input_names_the_flag_and_stays_as_it_was()
+    {
+        Assert.Equal(0, (await VisageCli.RunAsync("enroll", PeopleFolder(), "--db", Db)).ExitCode);
+        var photo = Lfw.PhotosOf(_people[0])[1];
+
+        var fitted = await VisageCli.RunAsync("identify", photo, "--db", Db, "--detector-input", "fit");
+        Assert.Equal(1, fitted.ExitCode);
+        Assert.Contains("use the same --model, --detector and --detector-input it was built with, or another --db", OneErrorLine(fitted));
+        GalleryFile.AssertIntact(Db, faces: _people.Length, people: _people.Length);
+    }
+
+    [Fact]
     public async Task A_fifo_named_like_a_photo_is_refused_at_once_instead_of_blocking()
     {
         var fifo = _temp.File("x.jpg");
