@@ -285,26 +285,18 @@ internal static class PostgresSchema
     public static async Task<IReadOnlyList<int>> MigrateAsync(NpgsqlConnection connection, string location,
         CancellationToken ct, int? upTo = null)
     {
-        await using (var create = new NpgsqlCommand("""
-            CREATE TABLE IF NOT EXISTS visage_schema_migrations (
-                version int PRIMARY KEY,
-                applied_at timestamptz NOT NULL DEFAULT now())
-            """, connection))
-        {
-            try
-            {
-                await create.ExecuteNonQueryAsync(ct);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                // Another replica created it at the same moment: it exists now.
-            }
-        }
-
         var applied = new List<int>();
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({MigrationLock})", connection, transaction))
             await lockCommand.ExecuteNonQueryAsync(ct);
+        // Under the lock: replicas creating the table at the same moment raced in the catalogue (a duplicate
+        // type, not only a duplicate key), which IF NOT EXISTS does not prevent.
+        await using (var create = new NpgsqlCommand("""
+            CREATE TABLE IF NOT EXISTS visage_schema_migrations (
+                version int PRIMARY KEY,
+                applied_at timestamptz NOT NULL DEFAULT now())
+            """, connection, transaction))
+            await create.ExecuteNonQueryAsync(ct);
         int current;
         await using (var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM visage_schema_migrations", connection, transaction))
             current = (int)(await read.ExecuteScalarAsync(ct))!;
