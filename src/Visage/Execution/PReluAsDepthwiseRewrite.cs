@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
 using static Visage.Execution.OnnxGraphEdit;
@@ -72,14 +71,8 @@ internal static class PReluAsDepthwiseRewrite
         }
     }
 
-    private static string Weights(GraphProto graph, string name, float[] perChannel)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.Dims.AddRange([perChannel.Length, 1, 1, 1]);
-        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(perChannel.AsSpan()));
-        graph.Initializer.Add(tensor);
-        return name;
-    }
+    private static string Weights(GraphProto graph, string name, float[] perChannel) =>
+        Store(graph, name, new FloatTensor(perChannel, [perChannel.Length, 1, 1, 1]));
 
     private static NodeProto Depthwise(string output, string x, string weights, int channels)
     {
