@@ -10,13 +10,15 @@ temporary VISAGE_HOME that shares the model packs and plans). Exits 1 when any f
 first (./visage does), and run it from the repository root's checkout.
 """
 import argparse
+import contextlib
 import json
 import os
 import shlex
 import subprocess
 import sys
-import tempfile
 import time
+
+from fresh_home import fresh_home
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLI = os.path.join(ROOT, ".build", "cli", "Visage.Cli.dll")
@@ -70,14 +72,6 @@ def same(readme, measured):
     return True
 
 
-def visage_home():
-    configured = os.environ.get("VISAGE_HOME")
-    if configured:
-        return configured
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(cache, "visage")
-
-
 def evaluate(arguments, lfw, env):
     expanded = []
     for argument in arguments:
@@ -112,14 +106,7 @@ def main():
     if not rows:
         sys.exit("accuracy: no line of README's accuracy table to rerun")
 
-    with tempfile.TemporaryDirectory(prefix="visage-accuracy-home-") as fresh:
-        env = dict(os.environ)
-        if args.fresh:
-            home = visage_home()
-            for shared_folder in ("models", "downloads", "plans"):
-                if os.path.isdir(os.path.join(home, shared_folder)):
-                    os.symlink(os.path.join(home, shared_folder), os.path.join(fresh, shared_folder))
-            env["VISAGE_HOME"] = fresh
+    with (fresh_home(prefix="visage-accuracy-home-") if args.fresh else contextlib.nullcontext(dict(os.environ))) as env:
         results = []
         for label, readme, arguments in rows:
             started = time.monotonic()

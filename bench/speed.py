@@ -23,8 +23,9 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+
+from fresh_home import fresh_home
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHON = "/usr/bin/python3"
@@ -45,22 +46,9 @@ def run_to(path, command, env=None):
         return json.load(f)
 
 
-def visage_home():
-    configured = os.environ.get("VISAGE_HOME")
-    if configured:
-        return configured
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(cache, "visage")
-
-
 def time_evaluate(lfw, pack, out):
     """`visage evaluate` over View 1 with nothing cached but the model packs and plans: wall and CPU seconds."""
-    home = visage_home()
-    with tempfile.TemporaryDirectory(prefix="visage-evaluate-home-") as fresh:
-        for shared in ("models", "downloads", "plans"):
-            if os.path.isdir(os.path.join(home, shared)):
-                os.symlink(os.path.join(home, shared), os.path.join(fresh, shared))
-        env = dict(os.environ, VISAGE_HOME=fresh)
+    with fresh_home(prefix="visage-evaluate-home-") as env:
         command = ["dotnet", os.path.join(ROOT, ".build", "cli", "Visage.Cli.dll"), "evaluate", "--pack", pack,
                    "--pairs", os.path.join(lfw, "pairsDevTest.txt"), "--train", os.path.join(lfw, "pairsDevTrain.txt"),
                    "--images", os.path.join(lfw, "images"), "--json"]
