@@ -353,22 +353,7 @@ public sealed class People : IDisposable
             var crops = await _recognizer.CropFacesAsync(photo.Key, boxes, ct: ct);
             faces.AddRange(photo.Select((f, i) => new NewFace(person, f.Face.Embedding, f.Face.Image, f.Face.ImageSha256, crops[i])));
         }
-        await _writes.WaitAsync(ct);
-        try
-        {
-            var result = await _gallery.AddAsync(faces, ct);
-            var outcomes = result.Added
-                .Select(a => new EnrollmentOutcome(new EnrollmentSource(a.Face.SourcePath, person), EnrollmentStatus.Enrolled, null, null, a.Id))
-                .Concat(result.AlreadyEnrolled.Select(d => new EnrollmentOutcome(new EnrollmentSource(d.Face.SourcePath, person),
-                    EnrollmentStatus.AlreadyEnrolled, $"already enrolled as {d.EnrolledAs}")))
-                .ToList();
-            return new EnrollmentReport(outcomes, faces.Count);
-        }
-        finally
-        {
-            await RefreshAsync(CancellationToken.None);
-            _writes.Release();
-        }
+        return await AddFacesAsync(faces, person, facesFound: null, ct);
     }
 
     /// <summary>
@@ -391,12 +376,19 @@ public sealed class People : IDisposable
                 throw new VisageException($"{face.Source}: a face to enroll needs a key (its photo's SHA-256, or another stable id)");
         }
         var added = faces.Select(f => new NewFace(person, f.Embedding, f.Source, f.Key, f.Crop)).ToList();
+        return await AddFacesAsync(added, person, facesFound: 1, ct);
+    }
+
+    /// <summary>Adds the faces in one transaction, under the write lock, and reports each as enrolled or already there.</summary>
+    private async Task<EnrollmentReport> AddFacesAsync(IReadOnlyList<NewFace> faces, string person, int? facesFound,
+        CancellationToken ct)
+    {
         await _writes.WaitAsync(ct);
         try
         {
-            var result = await _gallery.AddAsync(added, ct);
+            var result = await _gallery.AddAsync(faces, ct);
             var outcomes = result.Added
-                .Select(a => new EnrollmentOutcome(new EnrollmentSource(a.Face.SourcePath, person), EnrollmentStatus.Enrolled, null, 1, a.Id))
+                .Select(a => new EnrollmentOutcome(new EnrollmentSource(a.Face.SourcePath, person), EnrollmentStatus.Enrolled, null, facesFound, a.Id))
                 .Concat(result.AlreadyEnrolled.Select(d => new EnrollmentOutcome(new EnrollmentSource(d.Face.SourcePath, person),
                     EnrollmentStatus.AlreadyEnrolled, $"already enrolled as {d.EnrolledAs}")))
                 .ToList();
