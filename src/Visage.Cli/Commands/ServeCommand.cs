@@ -41,7 +41,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the Visage service: the HTTP API, its reference at /docs, the page, and its cameras")
         {
             urls, CommonOptions.Db, Data, CommonOptions.ThresholdOption, maxRequest, rateLimit, confirm, window, cooldown,
-            retention, strangers, strangerDays,
+            retention, strangers, strangerDays, CommonOptions.LivenessThreshold,
         };
         command.SetAction(CliRun.Action(async (run, ct) =>
         {

@@ -25,10 +25,11 @@ internal static class SystemEndpoints
                 var people = service.People;
                 return TypedResults.Ok(new VersionJson(Version, service.Recognizer.ModelId, service.Recognizer.Fingerprint.Id,
                     service.Recognizer.Dimensions, service.Gallery, people.PeopleCount, people.FaceCount,
-                    ThresholdJson.From(people.Threshold)));
+                    ThresholdJson.From(people.Threshold), LivenessSettingJson.Of(service.Recognizer)));
             })
             .WithName("Version")
-            .WithSummary("The service's version, its model and pipeline fingerprint, and how many people and faces it knows")
+            .WithSummary("The service's version, its model and pipeline fingerprint, how many people and faces it knows, and its liveness check")
+            .WithDescription("'liveness' {model, threshold, loaded}: the network the service checks faces with (cameras with 'liveness' on, /api/recognize?liveness=true), the score a face needs to pass, and whether the network is loaded yet (it loads on first need).")
             .Produces<VersionJson>();
 
         group.MapGet("/session", (ClaimsPrincipal user) => TypedResults.Ok(SessionJson.Of(user)))
@@ -70,10 +71,24 @@ internal static class SystemEndpoints
 }
 
 /// <summary>
-/// <c>{"version","model","fingerprint","dimensions","gallery","people","faces","threshold"}</c>.
+/// <c>{"version","model","fingerprint","dimensions","gallery","people","faces","threshold","liveness"}</c>.
 /// </summary>
 public sealed record VersionJson(string Version, string Model, string Fingerprint, int Dimensions, string Gallery,
-    int People, int Faces, ThresholdJson Threshold);
+    int People, int Faces, ThresholdJson Threshold, LivenessSettingJson Liveness);
+
+/// <summary>
+/// The service's liveness check: <c>{"model","threshold","loaded"}</c>, <c>threshold</c> the score a face needs to pass
+/// (as in a face's <c>"liveness": {"score","threshold","live"}</c>), <c>loaded</c> whether the network is loaded yet.
+/// </summary>
+public sealed record LivenessSettingJson(string Model, float Threshold, bool Loaded)
+{
+    /// <summary>The network <see cref="VisageService.EnsureLivenessAsync"/> loads (or has loaded) and its threshold.</summary>
+    public static LivenessSettingJson Of(FaceRecognizer recognizer)
+    {
+        var model = recognizer.LivenessModel ?? RecognizerOptions.DefaultLivenessModel;
+        return new LivenessSettingJson(model, recognizer.LivenessThresholdOf(model), recognizer.LivenessModel is not null);
+    }
+}
 
 /// <summary>The caller's key: <c>{"name","role"}</c>.</summary>
 public sealed record SessionJson(string Name, string Role)

@@ -37,8 +37,9 @@ public sealed class VisageService : IDisposable
 
     /// <summary>
     /// Makes sure the recognizer has its liveness network (the library's default one), loading it on first need:
-    /// a camera with <c>liveness</c> on, or a recognition asked with <c>liveness=true</c>. Nothing else changes: the
-    /// recognizer, the gallery and the cameras running stay as they are.
+    /// a camera with <c>liveness</c> on, or a recognition asked with <c>liveness=true</c>. Its faces are judged at
+    /// the recognizer's <see cref="RecognizerOptions.LivenessThreshold"/>, else the model's. Nothing else changes:
+    /// the recognizer, the gallery and the cameras running stay as they are.
     /// </summary>
     public Task EnsureLivenessAsync(CancellationToken ct = default) =>
         Recognizer.LivenessModel is not null ? Task.CompletedTask : Recognizer.LoadLivenessAsync(ct: ct);

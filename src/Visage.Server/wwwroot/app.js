@@ -493,6 +493,9 @@ async function tryPhoto(file) {
 async function loadSettings() {
   const threshold = await api('/api/threshold');
   showThreshold(threshold);
+  const { liveness } = await api('/api/version');
+  $('#liveness-threshold').textContent = String(liveness.threshold);
+  $('#liveness-model').textContent = `${liveness.model}, ${liveness.loaded ? 'loaded' : 'loaded on first need'}`;
   const { keys } = await api('/api/keys');
   $('#keys-table tbody').replaceChildren(...keys.map(key => {
     const row = document.createElement('tr');

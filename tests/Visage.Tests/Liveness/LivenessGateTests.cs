@@ -85,15 +85,25 @@ public sealed class LivenessGateTests
         Assert.Equal(VisageSetting.LivenessThreshold, e.Setting);
     }
 
-    [Fact]
-    public async Task A_liveness_threshold_without_a_model_and_an_unknown_model_are_refused()
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(1.5f)]
+    public async Task A_liveness_threshold_for_a_network_loaded_later_is_refused_outside_zero_to_one_too(float threshold)
     {
-        var alone = await Assert.ThrowsAsync<InvalidSettingException>(() =>
-            FaceRecognizer.LoadAsync(new RecognizerOptions { LivenessThreshold = 0.5f }));
+        // Without RecognizerOptions.Liveness the threshold is for the network LoadLivenessAsync loads (a service's).
+        var e = await Assert.ThrowsAsync<InvalidSettingException>(() =>
+            FaceRecognizer.LoadAsync(new RecognizerOptions { LivenessThreshold = threshold }));
+
+        Assert.Equal(VisageSetting.LivenessThreshold, e.Setting);
+        Assert.Equal($"a liveness threshold between 0 and 1 is needed, not {threshold}", e.Message);
+    }
+
+    [Fact]
+    public async Task An_unknown_liveness_model_is_refused()
+    {
         var unknown = await Assert.ThrowsAsync<InvalidSettingException>(() =>
             FaceRecognizer.LoadAsync(new RecognizerOptions { Liveness = "nope" }));
 
-        Assert.Equal(VisageSetting.LivenessThreshold, alone.Setting);
         Assert.Contains("'nope'", unknown.Message);
         Assert.Contains(RecognizerOptions.DefaultLivenessModel, unknown.Message);
     }

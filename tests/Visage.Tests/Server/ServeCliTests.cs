@@ -87,8 +87,45 @@ public sealed class ServeCliTests : IDisposable
         Assert.Matches(@"^visage: error: --retention: must be longer than zero, not 0d\n?$", none.Err);
     }
 
-    private static ServeProcess Serve(string gallery, string data) =>
-        new(["serve", "--db", gallery, "--data", data, "--urls", "http://127.0.0.1:0"]);
+    [Theory]
+    [InlineData("1.5", "a liveness threshold between 0 and 1 is needed, not 1.5")]
+    [InlineData("0", "a liveness threshold between 0 and 1 is needed, not 0")]
+    [InlineData("high", "'high' is not a number")]
+    public async Task Serve_refuses_a_liveness_threshold_outside_zero_to_one_in_one_line_naming_it(string value, string why)
+    {
+        var refused = await VisageCli.RunAsync("serve", "--liveness-threshold", value, "--db", _temp.File("gallery.db"),
+            "--data", _temp.File("data"), "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Matches($@"^visage: error: --liveness-threshold: {System.Text.RegularExpressions.Regex.Escape(why)}( \(see 'visage serve --help'\))?\n?$", refused.Err);
+        Assert.False(File.Exists(_temp.File("gallery.db")));
+    }
+
+    [Fact]
+    public async Task Serve_with_a_liveness_threshold_checks_uploads_at_it_and_says_it()
+    {
+        using var serve = Serve(_temp.File("gallery.db"), _temp.File("data"), "--liveness-threshold", "0.99");
+        var key = await serve.WaitForLineAsync(@"created an admin API key; it is shown this once, keep it: (visage_\S+)");
+        var url = await serve.WaitForLineAsync(@"serving on (http://127\.0\.0\.1:\d+)");
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+
+        var before = JsonDocument.Parse(await client.GetStringAsync("/api/version")).RootElement.GetProperty("liveness");
+        Assert.Equal(0.99, before.GetProperty("threshold").GetDouble(), 6);
+        Assert.False(before.GetProperty("loaded").GetBoolean());
+        var answer = await client.PostAsync("/api/recognize?liveness=true", Http.Photos("image", Lfw.PhotosOf(Lfw.People()[0])[0]));
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.IsSuccessStatusCode, body);
+        var check = JsonDocument.Parse(body).RootElement.GetProperty("faces")[0].GetProperty("liveness");
+        Assert.Equal(0.99, check.GetProperty("threshold").GetDouble(), 6);
+        Assert.Equal(check.GetProperty("score").GetDouble() >= 0.99, check.GetProperty("live").GetBoolean());
+        var after = JsonDocument.Parse(await client.GetStringAsync("/api/version")).RootElement.GetProperty("liveness");
+        Assert.Equal((0.99, true), (after.GetProperty("threshold").GetDouble(), after.GetProperty("loaded").GetBoolean()));
+        Assert.Equal(143, await serve.StopAsync("TERM"));
+    }
+
+    private static ServeProcess Serve(string gallery, string data, params string[] extra) =>
+        new(["serve", "--db", gallery, "--data", data, "--urls", "http://127.0.0.1:0", .. extra]);
 
     /// <summary>visage serve running, its standard output read line by line as it comes.</summary>
     private sealed class ServeProcess : IDisposable

@@ -230,6 +230,7 @@ public sealed class ServiceBrowserTests(ServiceRecognizerFixture recognizer, Bro
         await _page.WaitForSelectorAsync("#keys-table tbody tr");
         Assert.Equal(fixture.Service.Recognizer.ModelThreshold.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture),
             await _page.InnerTextAsync("#threshold-value"));
+        Assert.Equal("0.5", await _page.InnerTextAsync("#liveness-threshold"));
         await _page.FillAsync("#key-name", "front door");
         await _page.ClickAsync("#key-form button[type=submit]");
         await _page.WaitForSelectorAsync("#new-key:has-text('visage_')");

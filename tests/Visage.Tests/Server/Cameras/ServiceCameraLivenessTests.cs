@@ -195,5 +195,61 @@ public sealed class ServiceCameraLivenessTests(LivenessServiceRecognizerFixture 
         Assert.Fail($"60 LFW people gave no {(sawLive ? "face failing" : "face passing")} the liveness check");
     }
 
+    [Fact]
+    public async Task A_liveness_threshold_given_to_the_service_judges_its_checks_and_is_reported_and_without_one_the_models_is()
+    {
+        static async Task<JsonElement> Liveness(CameraApi api) =>
+            (await (await api.Admin.GetAsync("/api/version")).JsonAsync()).GetProperty("liveness");
+        static async Task<JsonElement?> OnlyFace(CameraApi api, string photo)
+        {
+            var faces = (await (await api.Admin.PostAsync("/api/recognize?liveness=true", Http.Photos("image", photo))).JsonAsync())
+                .GetProperty("faces");
+            return faces.GetArrayLength() == 1 ? faces[0] : null;
+        }
+
+        // Without one: the model's own, said before the network is loaded and after, and on every face checked.
+        using var plain = new CameraApi(fixture.Recognizer, scenario.Db, adjust: o => o with { RunCameras = false });
+        var setting = await Liveness(plain);
+        Assert.Equal(RecognizerOptions.DefaultLivenessModel, setting.GetProperty("model").GetString());
+        Assert.Equal(0.5, setting.GetProperty("threshold").GetDouble(), 6);
+
+        // With one (what visage serve --liveness-threshold 0.99 loads): said before the network is loaded, which the
+        // first upload asking loads at that threshold.
+        using var strict = await FaceRecognizer.LoadAsync(new RecognizerOptions { LivenessThreshold = 0.99f });
+        Assert.Null(strict.LivenessModel);
+        using var api = new CameraApi(strict, scenario.Db, adjust: o => o with { RunCameras = false });
+        setting = await Liveness(api);
+        Assert.Equal((RecognizerOptions.DefaultLivenessModel, 0.99, false),
+            (setting.GetProperty("model").GetString(), setting.GetProperty("threshold").GetDouble(), setting.GetProperty("loaded").GetBoolean()));
+
+        // LFW photos, one a person, until one passes the model's 0.5 and fails 0.99 (about a third of LFW faces
+        // score between the two: the first few people are enough, and which is fixed by the data): a live face
+        // there is not live here, so it is nobody, whoever it looks like.
+        var changed = false;
+        foreach (var person in Lfw.People().Take(40))
+        {
+            var photo = Lfw.PhotosOf(person)[0];
+            if (await OnlyFace(plain, photo) is not { } lenient || await OnlyFace(api, photo) is not { } judged) continue;
+            AssertChecked(lenient);
+            var check = judged.GetProperty("liveness");
+            Assert.Equal(0.99, check.GetProperty("threshold").GetDouble(), 6);
+            var score = check.GetProperty("score").GetDouble();
+            Assert.Equal(lenient.GetProperty("liveness").GetProperty("score").GetDouble(), score, 3);
+            Assert.Equal(score >= 0.99, check.GetProperty("live").GetBoolean());
+            if (!lenient.GetProperty("liveness").GetProperty("live").GetBoolean() || score >= 0.99) continue;
+            Assert.Equal(JsonValueKind.Null, judged.GetProperty("person").ValueKind);
+            Assert.False(judged.GetProperty("known").GetBoolean());
+            changed = true;
+            break;
+        }
+        Assert.True(changed, "no LFW face of 40 scored between 0.5 and 0.99");
+
+        setting = await Liveness(api);
+        Assert.True(setting.GetProperty("loaded").GetBoolean());
+        Assert.Equal(0.99, setting.GetProperty("threshold").GetDouble(), 6);
+        Assert.Equal(0.99f, strict.LivenessThreshold);
+        Assert.Equal(0.5, (await Liveness(plain)).GetProperty("threshold").GetDouble(), 6);
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }
