@@ -18,6 +18,18 @@ internal static class OnnxGraphEdit
         return name;
     }
 
+    /// <summary>
+    /// Each node that <paramref name="replace"/> answers for (null: the node stays as it is) swapped, in place, for
+    /// the nodes it returns; then what nothing reads any more goes (<see cref="RemoveUnused"/>).
+    /// </summary>
+    public static void ReplaceNodes(GraphProto graph, Func<NodeProto, NodeProto[]?> replace)
+    {
+        var nodes = graph.Node.ToList();
+        graph.Node.Clear();
+        foreach (var node in nodes) graph.Node.AddRange(replace(node) ?? [node]);
+        RemoveUnused(graph);
+    }
+
     /// <summary>Nodes whose outputs nothing reads, and initializers no node reads (with their graph inputs), go.</summary>
     public static void RemoveUnused(GraphProto graph)
     {

@@ -20,36 +20,21 @@ internal static class PReluAsDepthwiseRewrite
         var model = ModelProto.Parser.ParseFrom(onnx);
         var graph = model.Graph;
         var slopes = ChannelPRelus(graph).ToDictionary(p => p.Node, p => p.Slope);
-        var nodes = graph.Node.ToList();
-        graph.Node.Clear();
         var n = 0;
-        foreach (var node in nodes)
+        // Slopes no longer used go afterwards, with their entries among the inputs (older exports list initializers there).
+        ReplaceNodes(graph, node =>
         {
-            if (!slopes.TryGetValue(node, out var slope))
-            {
-                graph.Node.Add(node);
-                continue;
-            }
+            if (!slopes.TryGetValue(node, out var slope)) return null;
             var prefix = $"visage_prelu{n++}";
             var x = node.Input[0];
             var linear = Weights(graph, $"{prefix}_s", slope);
             var rectified = Weights(graph, $"{prefix}_1ms", slope.Select(s => 1 - s).ToArray());
-            if (slope.All(v => v <= 1))
-            {
-                graph.Node.Add(Depthwise($"{prefix}_scaled", x, rectified, slope.Length));
-                graph.Node.Add(Node("Relu", $"{prefix}_rx", [$"{prefix}_scaled"]));
-            }
-            else
-            {
-                graph.Node.Add(Node("Relu", $"{prefix}_relu", [x]));
-                graph.Node.Add(Depthwise($"{prefix}_rx", $"{prefix}_relu", rectified, slope.Length));
-            }
-            graph.Node.Add(Depthwise($"{prefix}_sx", x, linear, slope.Length));
-            graph.Node.Add(Node("Add", node.Output[0], [$"{prefix}_sx", $"{prefix}_rx"], node.Name));
-        }
-
-        // Slopes no longer used go, with their entries among the inputs (older exports list initializers there).
-        RemoveUnused(graph);
+            NodeProto[] rectifiedPart = slope.All(v => v <= 1)
+                ? [Depthwise($"{prefix}_scaled", x, rectified, slope.Length), Node("Relu", $"{prefix}_rx", [$"{prefix}_scaled"])]
+                : [Node("Relu", $"{prefix}_relu", [x]), Depthwise($"{prefix}_rx", $"{prefix}_relu", rectified, slope.Length)];
+            return [.. rectifiedPart, Depthwise($"{prefix}_sx", x, linear, slope.Length),
+                Node("Add", node.Output[0], [$"{prefix}_sx", $"{prefix}_rx"], node.Name)];
+        });
         return model.ToByteArray();
     }
 

@@ -16,16 +16,11 @@ internal static class ZeroConcatAsPadRewrite
         var graph = model.Graph;
         var concats = ZeroConcats(graph).ToDictionary(c => c.Node);
         var opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
-        var nodes = graph.Node.ToList();
-        graph.Node.Clear();
         var n = 0;
-        foreach (var node in nodes)
+        // Zero tensors (and what made their shapes) no longer read go afterwards.
+        ReplaceNodes(graph, node =>
         {
-            if (!concats.TryGetValue(node, out var concat))
-            {
-                graph.Node.Add(node);
-                continue;
-            }
+            if (!concats.TryGetValue(node, out var concat)) return null;
             var rank = concat.Shape.Length;
             var pads = new long[2 * rank];
             pads[rank + concat.Axis] = concat.Shape[concat.Axis];
@@ -44,11 +39,8 @@ internal static class ZeroConcatAsPadRewrite
                 pad = Node("Pad", node.Output[0], [node.Input[0]], node.Name);
                 pad.Attribute.Add(new AttributeProto { Name = "pads", Type = AttributeProto.Types.AttributeType.Ints, Ints = { pads } });
             }
-            graph.Node.Add(pad);
-        }
-
-        // Zero tensors (and what made their shapes) no longer read go.
-        RemoveUnused(graph);
+            return [pad];
+        });
         return model.ToByteArray();
     }
 }
