@@ -88,7 +88,7 @@ public sealed class ServiceCameraLivenessTests(LivenessServiceRecognizerFixture 
         static long? Restarted(IEnumerable<JsonElement> events, long after) =>
             events.Where(e => Kind(e) == "connected" && Id(e) > after).Select(e => (long?)Id(e)).Min();
         var unchecked_ = await api.WaitForEventsAsync("an event with faces of the front door after its restart without liveness",
-            e => Restarted(e, lastGated) is { } restart && e.Any(x => HasFaces(x) && Id(x) > restart), $"&camera={gatedId}");
+            e => Restarted(e, lastGated) is { } connected && e.Any(x => HasFaces(x) && Id(x) > connected), $"&camera={gatedId}");
         var restart = Restarted(unchecked_, lastGated)!.Value;
         Assert.All(Faces(unchecked_.Where(e => Id(e) > restart)),
             f => Assert.False(f.TryGetProperty("liveness", out _), f.GetRawText()));
